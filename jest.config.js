@@ -1,0 +1,30 @@
+// One Jest run covers every kind of test. Projects split them so `--selectProjects unit` stays fast and
+// infrastructure is started once (globalSetup) for the integration and e2e projects.
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+
+const swcOptions = JSON.parse(readFileSync(join(__dirname, '.swcrc'), 'utf8'));
+delete swcOptions.$schema;
+const { paths } = JSON.parse(readFileSync(join(__dirname, 'tsconfig.base.json'), 'utf8')).compilerOptions;
+const moduleNameMapper = Object.fromEntries(
+  Object.entries(paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target}`]),
+);
+
+const common = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  transform: { '^.+\\.ts$': ['@swc/jest', swcOptions] },
+  moduleNameMapper,
+  setupFiles: ['<rootDir>/jest/setup-env.js'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.cache/'],
+};
+
+module.exports = {
+  globalSetup: '<rootDir>/jest/global-setup.js',
+  globalTeardown: '<rootDir>/jest/global-teardown.js',
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,contracts}/**/*.spec.ts'] },
+    { ...common, displayName: 'integration', testMatch: ['<rootDir>/{libs,services,contracts}/**/*.int-spec.ts'], slowTestThreshold: 20 },
+    { ...common, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'], slowTestThreshold: 60 },
+  ],
+};
