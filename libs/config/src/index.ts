@@ -1,0 +1,2 @@
+export { loadConfig, loadConfigOrExit, InvalidSettingError } from './load-config';
+export { CommonSettings, serviceDatabaseUrl } from './common-settings';

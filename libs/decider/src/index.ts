@@ -1,0 +1,2 @@
+export { Decider, DomainError, fold, decideFrom } from './decider';
+export { given } from './given-when-then';
