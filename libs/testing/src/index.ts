@@ -1,0 +1,2 @@
+export { testDatabaseUrl, createTestDatabase, TestDatabase } from './test-database';
+export { testKafkaBrokers, uniqueName, waitFor } from './test-kafka';
