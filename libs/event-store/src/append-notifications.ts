@@ -1,0 +1,88 @@
+import { Client, ClientConfig } from 'pg';
+import { DataSource } from 'typeorm';
+import { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
+
+/** A pg client configuration equal to the one the DataSource uses, for sessions TypeORM cannot pool (LISTEN, advisory locks). */
+export function pgConnectionConfig(dataSource: DataSource): ClientConfig {
+  const o = dataSource.options as PostgresConnectionOptions;
+  return {
+    connectionString: o.url,
+    host: o.host,
+    port: o.port,
+    user: o.username,
+    password: typeof o.password === 'string' ? o.password : undefined,
+    database: o.database,
+    application_name: `${o.applicationName ?? 'smi'}-listener`,
+  };
+}
+
+/**
+ * Wakes readers of the event store as soon as something is appended (LISTEN/NOTIFY), with polling
+ * as the fallback: a notification can be lost while the listening connection is down, so `wait`
+ * never sleeps longer than the poll interval.
+ */
+export class AppendNotifications {
+  private client?: Client;
+  private waiters: Array<() => void> = [];
+  private pending = false;
+  private closed = false;
+
+  constructor(
+    private readonly config: ClientConfig,
+    private readonly onError: (error: Error) => void = () => undefined,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.connect();
+  }
+
+  private async connect(): Promise<void> {
+    if (this.closed) return;
+    const client = new Client(this.config);
+    client.on('notification', () => this.wake());
+    client.on('error', (error) => {
+      this.onError(error);
+      this.client = undefined;
+      client.end().catch(() => undefined);
+      setTimeout(() => this.connect().catch((e: Error) => this.onError(e)), 1000).unref();
+    });
+    await client.connect();
+    await client.query('LISTEN events_appended');
+    this.client = client;
+    // Anything appended while we were not listening is found by the next read.
+    this.wake();
+  }
+
+  private wake(): void {
+    this.pending = true;
+    const waiters = this.waiters;
+    this.waiters = [];
+    for (const resolve of waiters) resolve();
+  }
+
+  /** Resolves on the next append notification, or after `pollMs` at the latest. */
+  wait(pollMs: number): Promise<void> {
+    if (this.pending || this.closed) {
+      this.pending = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, pollMs);
+      const self = this;
+      function done() {
+        clearTimeout(timer);
+        self.waiters = self.waiters.filter((w) => w !== done);
+        self.pending = false;
+        resolve();
+      }
+      this.waiters.push(done);
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.closed = true;
+    this.wake();
+    await this.client?.end().catch(() => undefined);
+    this.client = undefined;
+  }
+}

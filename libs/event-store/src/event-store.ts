@@ -1,0 +1,308 @@
+import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { ConcurrencyError } from './errors';
+import { UpcasterRegistry } from './upcasters';
+import {
+  Actor,
+  ANY,
+  AppendRequest,
+  AppendResult,
+  EventMetadata,
+  ExpectedVersion,
+  GlobalCheckpoint,
+  NO_STREAM,
+  NewEvent,
+  RecordedEvent,
+  START,
+} from './types';
+
+export interface EventStoreOptions {
+  /** Stamped on every event's metadata as `sourceService`. */
+  sourceService: string;
+  upcasters?: UpcasterRegistry;
+}
+
+/** Metadata given once per append; each event may add to it. sourceService and trace context are filled in. */
+export interface AppendMetadata {
+  actor?: Actor;
+  correlationId: string;
+  causationId?: string;
+  sourceService?: string;
+  [key: string]: unknown;
+}
+
+export interface ReadStreamOptions {
+  fromVersion?: number;
+  /** Only events recorded at or before this instant: the stream's state as of T. */
+  asOf?: Date;
+}
+
+export interface ReadAllOptions {
+  after?: GlobalCheckpoint;
+  limit?: number;
+  eventTypes?: string[];
+}
+
+export interface ReadAllResult {
+  events: RecordedEvent[];
+  /** Where the next read continues. Equals `after` when nothing new was safe to read. */
+  checkpoint: GlobalCheckpoint;
+}
+
+const tracer = trace.getTracer('@smi/event-store');
+const UNIQUE_VIOLATION = '23505';
+
+interface EventRow {
+  position: string;
+  transaction_id: string;
+  stream_id: string;
+  stream_version: number;
+  event_id: string;
+  event_type: string;
+  schema_version: number;
+  data: unknown;
+  metadata: EventMetadata;
+  recorded_at: Date;
+}
+
+const COLUMNS = `position::text AS position, transaction_id::text AS transaction_id, stream_id, stream_version,
+  event_id::text AS event_id, event_type, schema_version, data, metadata, recorded_at`;
+
+/**
+ * Append-only event store in the service's own PostgreSQL database. Every write goes through an
+ * expected-version check, so two writers deciding on the same state can never both win.
+ */
+export class PostgresEventStore {
+  private readonly upcasters: UpcasterRegistry;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly options: EventStoreOptions,
+  ) {
+    this.upcasters = options.upcasters ?? new UpcasterRegistry();
+  }
+
+  get sourceService(): string {
+    return this.options.sourceService;
+  }
+
+  /** Appends to one stream. Pass `manager` to join the caller's transaction (inline projections). */
+  async append(
+    streamId: string,
+    events: NewEvent[],
+    expectedVersion: ExpectedVersion,
+    metadata: AppendMetadata,
+    manager?: EntityManager,
+  ): Promise<AppendResult> {
+    const [result] = await this.appendMany([{ streamId, events, expectedVersion }], metadata, manager);
+    return result;
+  }
+
+  /**
+   * Appends to many streams in one transaction and one INSERT: the way throughput is won when a batch
+   * of commands is handled together. All succeed or none do.
+   */
+  async appendMany(requests: AppendRequest[], metadata: AppendMetadata, manager?: EntityManager): Promise<AppendResult[]> {
+    if (requests.length === 0) return [];
+    const seen = new Set<string>();
+    for (const request of requests) {
+      if (seen.has(request.streamId)) throw new Error(`stream ${request.streamId} appears twice in one appendMany; merge its events`);
+      seen.add(request.streamId);
+    }
+    return tracer.startActiveSpan(
+      'event-store append',
+      { kind: SpanKind.INTERNAL, attributes: { 'smi.streams': requests.length, 'smi.source_service': this.options.sourceService } },
+      async (span) => {
+        try {
+          const run = (m: EntityManager) => this.insert(m, requests, metadata);
+          const results = manager ? await run(manager) : await this.dataSource.transaction(run);
+          span.setAttribute('smi.events', results.reduce((n, r) => n + r.events.length, 0));
+          return results;
+        } catch (error) {
+          span.recordException(error as Error);
+          span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+          throw error;
+        } finally {
+          span.end();
+        }
+      },
+    );
+  }
+
+  private async insert(manager: EntityManager, requests: AppendRequest[], metadata: AppendMetadata): Promise<AppendResult[]> {
+    const streamIds = requests.map((r) => r.streamId);
+    const rows: Array<{ stream_id: string; version: number }> = await manager.query(
+      `SELECT stream_id, max(stream_version) AS version FROM events WHERE stream_id = ANY($1::text[]) GROUP BY stream_id`,
+      [streamIds],
+    );
+    const current = new Map(rows.map((r) => [r.stream_id, Number(r.version)]));
+
+    const traceContext: Record<string, string> = {};
+    propagation.inject(context.active(), traceContext);
+    const baseMetadata: EventMetadata = {
+      ...metadata,
+      sourceService: metadata.sourceService ?? this.options.sourceService,
+      ...(traceContext.traceparent ? { traceparent: traceContext.traceparent } : {}),
+      ...(traceContext.tracestate ? { tracestate: traceContext.tracestate } : {}),
+    };
+
+    const columns = { stream: [] as string[], version: [] as number[], id: [] as string[], type: [] as string[], schema: [] as number[], data: [] as string[], meta: [] as string[] };
+    const nextVersions = new Map<string, number>();
+    for (const request of requests) {
+      const actual = current.get(request.streamId) ?? 0;
+      assertExpected(request.streamId, request.expectedVersion, actual);
+      let version = actual;
+      for (const event of request.events) {
+        version += 1;
+        columns.stream.push(request.streamId);
+        columns.version.push(version);
+        columns.id.push(event.eventId ?? randomUUID());
+        columns.type.push(event.type);
+        columns.schema.push(event.schemaVersion ?? this.upcasters.currentVersion(event.type));
+        columns.data.push(JSON.stringify(event.data ?? null));
+        columns.meta.push(JSON.stringify({ ...baseMetadata, ...(event.metadata ?? {}) }));
+      }
+      nextVersions.set(request.streamId, version);
+    }
+
+    let inserted: EventRow[] = [];
+    if (columns.stream.length > 0) {
+      try {
+        inserted = await manager.query(
+          `INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
+           SELECT * FROM unnest($1::text[], $2::int[], $3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[])
+           RETURNING ${COLUMNS}`,
+          [columns.stream, columns.version, columns.id, columns.type, columns.schema, columns.data, columns.meta],
+        );
+      } catch (error) {
+        throw translateConflict(error, requests);
+      }
+    }
+
+    const byStream = new Map<string, RecordedEvent[]>();
+    for (const row of inserted) {
+      const list = byStream.get(row.stream_id) ?? [];
+      list.push(this.toRecorded(row));
+      byStream.set(row.stream_id, list);
+    }
+    return requests.map((request) => ({
+      streamId: request.streamId,
+      nextVersion: nextVersions.get(request.streamId) ?? 0,
+      events: (byStream.get(request.streamId) ?? []).sort((a, b) => a.streamVersion - b.streamVersion),
+    }));
+  }
+
+  /** The stream's current version; 0 when it does not exist. */
+  async streamVersion(streamId: string, manager?: EntityManager): Promise<number> {
+    const rows: Array<{ version: number | null }> = await (manager ?? this.dataSource).query(
+      `SELECT max(stream_version) AS version FROM events WHERE stream_id = $1`,
+      [streamId],
+    );
+    return Number(rows[0]?.version ?? 0);
+  }
+
+  async readStream(streamId: string, options: ReadStreamOptions = {}, manager?: EntityManager): Promise<RecordedEvent[]> {
+    const rows: EventRow[] = await (manager ?? this.dataSource).query(
+      `SELECT ${COLUMNS} FROM events
+       WHERE stream_id = $1 AND stream_version >= $2 AND ($3::timestamptz IS NULL OR recorded_at <= $3::timestamptz)
+       ORDER BY stream_version`,
+      [streamId, options.fromVersion ?? 1, options.asOf ?? null],
+    );
+    return rows.map((row) => this.toRecorded(row));
+  }
+
+  /** Reads several streams at once (batched command handling). */
+  async readStreams(streamIds: string[], manager?: EntityManager): Promise<Map<string, RecordedEvent[]>> {
+    const result = new Map<string, RecordedEvent[]>(streamIds.map((id) => [id, []]));
+    if (streamIds.length === 0) return result;
+    const rows: EventRow[] = await (manager ?? this.dataSource).query(
+      `SELECT ${COLUMNS} FROM events WHERE stream_id = ANY($1::text[]) ORDER BY stream_id, stream_version`,
+      [streamIds],
+    );
+    for (const row of rows) result.get(row.stream_id)?.push(this.toRecorded(row));
+    return result;
+  }
+
+  /**
+   * Every committed event in commit order, without ever skipping one.
+   *
+   * Positions are handed out at INSERT time, so a transaction holding position 10 can commit after
+   * one holding 11. A reader ordering by position alone would see 11, move its checkpoint past 10
+   * and never see 10. Ordering by (transaction id, position) and reading only transactions older than
+   * the oldest one still in flight (the snapshot's xmin) means everything returned is committed and
+   * nothing can later appear before the checkpoint.
+   */
+  async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
+    const after = options.after ?? START;
+    const rows: EventRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM events
+       WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
+         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+         AND ($4::text[] IS NULL OR event_type = ANY($4::text[]))
+       ORDER BY events.transaction_id, events.position
+       LIMIT $3`,
+      [after.transactionId, after.position, options.limit ?? 1000, options.eventTypes ?? null],
+    );
+    const events = rows.map((row) => this.toRecorded(row));
+    const last = events[events.length - 1];
+    return { events, checkpoint: last ? { transactionId: last.transactionId, position: last.position } : after };
+  }
+
+  /** Every event that belongs to one request or Service Request, across streams, in commit order. */
+  async readByCorrelationId(correlationId: string): Promise<RecordedEvent[]> {
+    const rows: EventRow[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM events WHERE metadata->>'correlationId' = $1 ORDER BY events.transaction_id, events.position`,
+      [correlationId],
+    );
+    return rows.map((row) => this.toRecorded(row));
+  }
+
+  /** Counts events not yet read by a reader at `after`: the backlog a relay or projection reports. */
+  async countAfter(after: GlobalCheckpoint): Promise<number> {
+    const rows: Array<{ count: string }> = await this.dataSource.query(
+      `SELECT count(*)::text AS count FROM events WHERE (transaction_id, position) > ($1::xid8, $2::bigint)`,
+      [after.transactionId, after.position],
+    );
+    return Number(rows[0].count);
+  }
+
+  private toRecorded(row: EventRow): RecordedEvent {
+    const { schemaVersion, data } = this.upcasters.upcast(row.event_type, row.schema_version, row.data);
+    return {
+      position: row.position,
+      transactionId: row.transaction_id,
+      streamId: row.stream_id,
+      streamVersion: row.stream_version,
+      eventId: row.event_id,
+      type: row.event_type,
+      schemaVersion,
+      data,
+      metadata: row.metadata,
+      recordedAt: new Date(row.recorded_at),
+    };
+  }
+}
+
+function assertExpected(streamId: string, expected: ExpectedVersion, actual: number): void {
+  if (expected === ANY) return;
+  if (expected === NO_STREAM) {
+    if (actual !== 0) throw new ConcurrencyError(streamId, expected, actual);
+    return;
+  }
+  if (!Number.isInteger(expected) || expected < 0) throw new Error(`invalid expected version ${String(expected)} for ${streamId}`);
+  if (actual !== expected) throw new ConcurrencyError(streamId, expected, actual);
+}
+
+/** A unique violation means another transaction appended the same version first. */
+function translateConflict(error: unknown, requests: AppendRequest[]): unknown {
+  const pgError = error as { code?: string; constraint?: string; detail?: string; driverError?: { code?: string; constraint?: string; detail?: string } };
+  const code = pgError.code ?? pgError.driverError?.code;
+  const constraint = pgError.constraint ?? pgError.driverError?.constraint;
+  if (code !== UNIQUE_VIOLATION || constraint !== 'events_stream_version_unique') return error;
+  const detail = pgError.detail ?? pgError.driverError?.detail ?? '';
+  const match = detail.match(/=\((.*), (\d+)\) already exists/);
+  const streamId = match?.[1] ?? requests[0].streamId;
+  const expected = requests.find((r) => r.streamId === streamId)?.expectedVersion ?? ANY;
+  return new ConcurrencyError(streamId, expected, undefined);
+}

@@ -1,0 +1,6 @@
+export * from './types';
+export { ConcurrencyError } from './errors';
+export { UpcasterRegistry, Upcast } from './upcasters';
+export { PostgresEventStore, EventStoreOptions, AppendMetadata, ReadStreamOptions, ReadAllOptions, ReadAllResult } from './event-store';
+export { CreateEventStore1730000000000, EVENT_STORE_MIGRATIONS } from './migrations';
+export { AppendNotifications, pgConnectionConfig } from './append-notifications';

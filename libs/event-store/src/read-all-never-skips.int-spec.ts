@@ -1,0 +1,130 @@
+import { createTestDatabase, TestDatabase } from '@smi/testing';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { ANY, EVENT_STORE_MIGRATIONS, GlobalCheckpoint, PostgresEventStore, RecordedEvent, START } from './index';
+
+const meta = { correlationId: 'no-skip' };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('readAll never skips an event', () => {
+  let db: TestDatabase;
+  let dataSource: DataSource;
+  let store: PostgresEventStore;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('no_skip');
+    dataSource = await new DataSource({ type: 'postgres', url: db.url, migrations: EVENT_STORE_MIGRATIONS, poolSize: 30 }).initialize();
+    await dataSource.runMigrations();
+    store = new PostgresEventStore(dataSource, { sourceService: 'test' });
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await db?.drop();
+  });
+
+  it('holds back a later commit until an earlier position commits (the classic skipped-event bug)', async () => {
+    const slow = new Client({ connectionString: db.url });
+    await slow.connect();
+    try {
+      const before = (await drain(store, START)).checkpoint;
+      await slow.query('BEGIN');
+      await slow.query(
+        `INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata)
+         VALUES ('slow-1', 1, gen_random_uuid(), 'Slow', '{}', '{"correlationId":"x","sourceService":"test"}')`,
+      );
+      // A later transaction takes a higher position and commits first.
+      await store.append('fast-1', [{ type: 'Fast', data: {} }], ANY, meta);
+      const naive: Array<{ stream_id: string }> = await dataSource.query(
+        `SELECT stream_id FROM events WHERE position > (SELECT coalesce(max(position), 0) FROM events WHERE stream_id NOT IN ('slow-1','fast-1')) ORDER BY position`,
+      );
+      expect(naive.map((r) => r.stream_id)).toEqual(['fast-1']); // what a position-ordered reader would see and then move past
+      const whileInFlight = await store.readAll({ after: before });
+      expect(whileInFlight.events).toHaveLength(0);
+      await slow.query('COMMIT');
+      const after = await drain(store, before);
+      expect(after.events.map((e) => e.streamId)).toEqual(['slow-1', 'fast-1']);
+    } finally {
+      await slow.end();
+    }
+  });
+
+  it('every concurrent reader sees every committed event exactly once, in per-stream order', async () => {
+    const start = (await drain(store, START)).checkpoint;
+    const writers = 24;
+    const transactionsPerWriter = 20;
+    const committed = new Set<string>();
+    const rolledBack = new Set<string>();
+    let writing = true;
+
+    const readers = Array.from({ length: 4 }, (_, r) => pollUntilStopped(store, start, () => writing, 3 + r * 7));
+
+    await Promise.all(
+      Array.from({ length: writers }, async (_, w) => {
+        for (let t = 0; t < transactionsPerWriter; t++) {
+          const rollback = Math.random() < 0.1;
+          const ids: string[] = [];
+          await dataSource
+            .transaction(async (manager) => {
+              const streams = [`s-${w}`, `shared-${(w + t) % 5}`].slice(0, 1 + (t % 2));
+              for (const streamId of streams) {
+                const result = await store.append(streamId, [{ type: 'E', data: { w, t } }, { type: 'E', data: { w, t, n: 2 } }], ANY, meta, manager);
+                ids.push(...result.events.map((e) => e.eventId));
+              }
+              // Hold the transaction open for a random time so commits interleave out of position order.
+              await sleep(Math.random() * 25);
+              if (rollback) throw new Error('rollback on purpose');
+            })
+            .then(
+              () => ids.forEach((id) => committed.add(id)),
+              (error: Error) => {
+                if (error.message === 'rollback on purpose') ids.forEach((id) => rolledBack.add(id));
+                else if (!/expected at|unknown newer version/.test(error.message)) throw error;
+              },
+            );
+        }
+      }),
+    );
+    writing = false;
+    const seenByReaders = await Promise.all(readers);
+
+    expect(committed.size).toBeGreaterThan(writers * transactionsPerWriter);
+    for (const seen of seenByReaders) {
+      const ids = seen.map((e) => e.eventId);
+      expect(new Set(ids).size).toBe(ids.length); // exactly once
+      expect(new Set(ids)).toEqual(committed); // every committed event, none rolled back
+      const lastVersion = new Map<string, number>();
+      for (const event of seen) {
+        expect(event.streamVersion).toBeGreaterThan(lastVersion.get(event.streamId) ?? 0);
+        lastVersion.set(event.streamId, event.streamVersion);
+      }
+    }
+    for (const id of rolledBack) expect(committed.has(id)).toBe(false);
+  });
+});
+
+async function drain(store: PostgresEventStore, from: GlobalCheckpoint): Promise<{ events: RecordedEvent[]; checkpoint: GlobalCheckpoint }> {
+  const events: RecordedEvent[] = [];
+  let checkpoint = from;
+  for (;;) {
+    const page = await store.readAll({ after: checkpoint, limit: 500 });
+    events.push(...page.events);
+    checkpoint = page.checkpoint;
+    if (page.events.length === 0) return { events, checkpoint };
+  }
+}
+
+async function pollUntilStopped(store: PostgresEventStore, from: GlobalCheckpoint, running: () => boolean, limit: number): Promise<RecordedEvent[]> {
+  const seen: RecordedEvent[] = [];
+  let checkpoint = from;
+  for (;;) {
+    const stillWriting = running();
+    const page = await store.readAll({ after: checkpoint, limit });
+    seen.push(...page.events);
+    checkpoint = page.checkpoint;
+    if (page.events.length === 0) {
+      if (!stillWriting) return seen;
+      await sleep(2);
+    }
+  }
+}
