@@ -67,14 +67,13 @@ export class AppendNotifications {
       return Promise.resolve();
     }
     return new Promise((resolve) => {
-      const timer = setTimeout(done, pollMs);
-      const self = this;
-      function done() {
+      const done = () => {
         clearTimeout(timer);
-        self.waiters = self.waiters.filter((w) => w !== done);
-        self.pending = false;
+        this.waiters = this.waiters.filter((w) => w !== done);
+        this.pending = false;
         resolve();
-      }
+      };
+      const timer = setTimeout(done, pollMs);
       this.waiters.push(done);
     });
   }
