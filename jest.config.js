@@ -21,6 +21,8 @@ const common = {
 
 module.exports = {
   globalSetup: '<rootDir>/jest/global-setup.js',
+  // Integration and e2e tests wait on a real broker and database; unit tests finish long before this.
+  testTimeout: 120_000,
   globalTeardown: '<rootDir>/jest/global-teardown.js',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,contracts}/**/*.spec.ts'] },

@@ -1,0 +1,10 @@
+export { PARTY_TYPES, isPartyType } from './actor';
+export type { Actor, PartyType } from './actor';
+export { JwtVerifier, TokenRejectedError } from './jwt-verifier';
+export type { JwtVerifierOptions } from './jwt-verifier';
+export { mintLocalToken } from './mint-local-token';
+export type { MintLocalTokenOptions } from './mint-local-token';
+export { Authorize, Public, CurrentActor } from './access-rule';
+export type { AuthorizeOptions } from './access-rule';
+export { AuthModule, jwtVerifierOptionsFrom } from './auth.module';
+export type { AuthSettings } from './auth.module';

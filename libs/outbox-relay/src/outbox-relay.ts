@@ -1,0 +1,237 @@
+import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
+import { AppendNotifications, GlobalCheckpoint, pgConnectionConfig, PostgresEventStore, RecordedEvent, START } from '@smi/event-store';
+import { MessageProducer, OutgoingMessage } from '@smi/kafka';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { cloudEventHeaders } from './cloud-event-headers';
+
+export interface RelayLogger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+export interface OutboxRelayOptions {
+  /** One relay name per service; instances with the same name elect one active publisher. */
+  name: string;
+  dataSource: DataSource;
+  store: PostgresEventStore;
+  producer: MessageProducer;
+  /** The Kafka topic for an event (usually `<service>.events`, prefixed). */
+  topicFor: (event: RecordedEvent) => string;
+  /** CloudEvents `source`, e.g. `urn:smi:service:inventory`. */
+  source: string;
+  batchSize?: number;
+  /** Longest sleep between reads when no notification arrives. */
+  pollIntervalMs?: number;
+  /** How often a standby instance tries to take over the lock. */
+  standbyRetryMs?: number;
+  logger?: RelayLogger;
+  /** Test seam: runs after the broker acknowledged a batch and before the checkpoint is stored. */
+  afterPublish?: (events: RecordedEvent[]) => Promise<void>;
+}
+
+export interface RelayStatus {
+  active: boolean;
+  checkpoint: GlobalCheckpoint;
+  publishedSinceStart: number;
+  lastError?: string;
+}
+
+const tracer = trace.getTracer('@smi/outbox-relay');
+
+/**
+ * Publishes committed events from the event store to Kafka, in commit order, keyed by stream id.
+ * The checkpoint moves only after the broker acknowledged (acks=all, idempotent producer), so a crash
+ * repeats a batch and never loses one; consumers drop the repeats by event id.
+ */
+export class OutboxRelay {
+  private readonly batchSize: number;
+  private readonly pollIntervalMs: number;
+  private readonly standbyRetryMs: number;
+  private running = false;
+  private loop?: Promise<void>;
+  private lockClient?: Client;
+  private notifications?: AppendNotifications;
+  private state: RelayStatus = { active: false, checkpoint: START, publishedSinceStart: 0 };
+  private wakeStandby?: () => void;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    this.batchSize = options.batchSize ?? 1000;
+    this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    this.standbyRetryMs = options.standbyRetryMs ?? 2000;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.wakeStandby?.();
+    await this.notifications?.stop();
+    await this.loop;
+    await this.releaseLock();
+  }
+
+  status(): RelayStatus {
+    return { ...this.state, checkpoint: { ...this.state.checkpoint } };
+  }
+
+  /** Events appended but not yet published: the relay backlog metric. */
+  async backlog(): Promise<number> {
+    return this.options.store.countAfter(await this.loadCheckpoint());
+  }
+
+  private async run(): Promise<void> {
+    while (this.running) {
+      try {
+        if (!(await this.acquireLock())) {
+          await this.sleep(this.standbyRetryMs);
+          continue;
+        }
+        this.state.active = true;
+        this.options.logger?.info('outbox relay active', { relay: this.options.name });
+        await this.publishWhileActive();
+      } catch (error) {
+        this.state.lastError = (error as Error).message;
+        this.options.logger?.error('outbox relay failed; restarting from the stored checkpoint', { relay: this.options.name, error: (error as Error).message });
+        await this.releaseLock();
+        await this.sleep(Math.min(this.standbyRetryMs, 1000));
+      } finally {
+        this.state.active = false;
+      }
+    }
+  }
+
+  private async publishWhileActive(): Promise<void> {
+    this.notifications = new AppendNotifications(pgConnectionConfig(this.options.dataSource), (e) =>
+      this.options.logger?.error('event notification connection failed', { error: e.message }),
+    );
+    await this.notifications.start();
+    try {
+      let checkpoint = await this.loadCheckpoint();
+      this.state.checkpoint = checkpoint;
+      while (this.running && this.lockClient) {
+        const page = await this.options.store.readAll({ after: checkpoint, limit: this.batchSize });
+        if (page.events.length === 0) {
+          await this.notifications.wait(this.pollIntervalMs);
+          continue;
+        }
+        await this.publish(page.events);
+        if (this.options.afterPublish) await this.options.afterPublish(page.events);
+        if (!this.lockClient) throw new Error('lost the relay lock before storing the checkpoint; the batch will be repeated');
+        await this.storeCheckpoint(page.checkpoint, page.events.length);
+        checkpoint = page.checkpoint;
+        this.state.checkpoint = checkpoint;
+        this.state.publishedSinceStart += page.events.length;
+      }
+    } finally {
+      await this.notifications.stop();
+    }
+  }
+
+  private async publish(events: RecordedEvent[]): Promise<void> {
+    const byTopic = new Map<string, OutgoingMessage[]>();
+    for (const event of events) {
+      const topic = this.options.topicFor(event);
+      const list = byTopic.get(topic) ?? [];
+      list.push(this.toMessage(event, topic));
+      byTopic.set(topic, list);
+    }
+    for (const [topic, messages] of byTopic) await this.options.producer.send(topic, messages);
+  }
+
+  /**
+   * Each event's PRODUCER span continues the trace stored with the event at append time, so one trace
+   * runs from the HTTP request that caused it through Kafka into every consumer.
+   */
+  private toMessage(event: RecordedEvent, topic: string): OutgoingMessage {
+    const parent = event.metadata.traceparent
+      ? propagation.extract(ROOT_CONTEXT, { traceparent: event.metadata.traceparent, tracestate: event.metadata.tracestate })
+      : ROOT_CONTEXT;
+    const span = tracer.startSpan(
+      `${topic} publish`,
+      {
+        kind: SpanKind.PRODUCER,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.destination.name': topic,
+          'messaging.message.id': event.eventId,
+          'messaging.kafka.message.key': event.streamId,
+          'smi.event_type': event.type,
+        },
+      },
+      parent,
+    );
+    const carrier: Record<string, string> = {};
+    propagation.inject(trace.setSpan(context.active(), span), carrier);
+    span.end();
+    return {
+      key: event.streamId,
+      value: JSON.stringify(event.data),
+      headers: cloudEventHeaders(event, this.options.source, carrier.traceparent, carrier.tracestate),
+    };
+  }
+
+  /** Session-level advisory lock on a dedicated connection: held exactly as long as that connection lives. */
+  private async acquireLock(): Promise<boolean> {
+    if (this.lockClient) return true;
+    const client = new Client(pgConnectionConfig(this.options.dataSource));
+    client.on('error', (error) => {
+      this.options.logger?.error('relay lock connection lost', { error: error.message });
+      if (this.lockClient === client) this.lockClient = undefined;
+    });
+    await client.connect();
+    const { rows } = await client.query<{ locked: boolean }>(`SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked`, [
+      `outbox-relay:${this.options.name}`,
+    ]);
+    if (!rows[0].locked) {
+      await client.end();
+      return false;
+    }
+    this.lockClient = client;
+    return true;
+  }
+
+  private async releaseLock(): Promise<void> {
+    const client = this.lockClient;
+    this.lockClient = undefined;
+    await client?.end().catch(() => undefined);
+  }
+
+  private async loadCheckpoint(): Promise<GlobalCheckpoint> {
+    const rows: Array<{ transaction_id: string; position: string }> = await this.options.dataSource.query(
+      `SELECT transaction_id::text AS transaction_id, position::text AS position FROM outbox_relay_checkpoints WHERE relay = $1`,
+      [this.options.name],
+    );
+    return rows[0] ? { transactionId: rows[0].transaction_id, position: rows[0].position } : START;
+  }
+
+  private async storeCheckpoint(checkpoint: GlobalCheckpoint, published: number): Promise<void> {
+    await this.options.dataSource.query(
+      `INSERT INTO outbox_relay_checkpoints (relay, transaction_id, position, published, updated_at)
+       VALUES ($1, $2::xid8, $3::bigint, $4, now())
+       ON CONFLICT (relay) DO UPDATE SET transaction_id = EXCLUDED.transaction_id, position = EXCLUDED.position,
+         published = outbox_relay_checkpoints.published + EXCLUDED.published, updated_at = now()`,
+      [this.options.name, checkpoint.transactionId, checkpoint.position, published],
+    );
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeStandby = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** Test seam for crash tests: drops the lock connection as a killed process would, without a checkpoint. */
+  async simulateCrash(): Promise<void> {
+    this.running = false;
+    await this.releaseLock();
+  }
+}
