@@ -4,3 +4,4 @@ export { UpcasterRegistry, Upcast } from './upcasters';
 export { PostgresEventStore, EventStoreOptions, AppendMetadata, ReadStreamOptions, ReadAllOptions, ReadAllResult } from './event-store';
 export { CreateEventStore1730000000000, EVENT_STORE_MIGRATIONS } from './migrations';
 export { AppendNotifications, pgConnectionConfig } from './append-notifications';
+export { handleCommand, HandleCommandOptions, HandledCommand, TypedEvent, toDomainEvent, toNewEvent } from './command-handler';

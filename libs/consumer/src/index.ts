@@ -1,0 +1,4 @@
+export { EventConsumer, type EventConsumerOptions, type ConsumerStats } from './event-consumer';
+export { PermanentMessageError } from './errors';
+export type { RetryPolicy } from './retry-policy';
+export { CreateInboxTable1730000000100, CONSUMER_MIGRATIONS } from './inbox.migration';

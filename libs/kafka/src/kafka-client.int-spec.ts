@@ -1,0 +1,68 @@
+import { testKafkaBrokers, uniqueName, waitFor } from '@smi/testing';
+import { KafkaClient, type IncomingMessage } from './index';
+
+describe('KafkaClient against the real broker', () => {
+  const kafka = new KafkaClient({ brokers: testKafkaBrokers(), clientId: 'kafka-client-int-spec' });
+
+  afterAll(() => kafka.disconnect());
+
+  it('describes the cluster for health checks', async () => {
+    const cluster = await kafka.describeCluster();
+    expect(cluster.brokers).toBeGreaterThanOrEqual(1);
+  });
+
+  it('fails the health check, instead of hanging, when no broker answers', async () => {
+    const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    const unreachable = new KafkaClient({ brokers: ['127.0.0.1:1'], clientId: 'kafka-client-int-spec-down', logger: silent });
+    await expect(unreachable.describeCluster()).rejects.toThrow();
+  });
+
+  it('creates missing topics once and leaves existing ones alone', async () => {
+    const name = uniqueName('kafka_topics');
+    await kafka.ensureTopics([{ name, partitions: 2, retentionMs: -1 }]);
+    // A second call, even with a different spec, must neither fail nor change the topic.
+    await kafka.ensureTopics([{ name, partitions: 5 }, { name: `${name}.compacted`, cleanupPolicy: 'compact' }]);
+    const topics = await kafka.listTopics();
+    expect(topics).toEqual(expect.arrayContaining([name, `${name}.compacted`]));
+  });
+
+  it('round-trips key, value and headers from the producer to a group consumer, committing offsets', async () => {
+    const topic = uniqueName('kafka_roundtrip');
+    const groupId = uniqueName('kafka_roundtrip_group');
+    await kafka.ensureTopics([{ name: topic, partitions: 1 }]);
+    const producer = await kafka.producer();
+    await producer.send(topic, [
+      { key: 'k1', value: '{"n":1}', headers: { ce_id: 'id-1', ce_type: 'Test' } },
+      { key: null, value: Buffer.from('two'), headers: {} },
+    ]);
+    await producer.disconnect();
+
+    const received: IncomingMessage[] = [];
+    const consumer = kafka.createConsumer({ groupId, topics: [topic], fromBeginning: true });
+    await consumer.start(async (batch) => {
+      received.push(...batch.messages);
+      await batch.commit(batch.messages[batch.messages.length - 1].offset);
+    });
+    await waitFor(() => received.length >= 2, 30_000, 'both messages');
+    await consumer.stop();
+
+    expect(received.map((m) => ({ key: m.key, value: m.value?.toString(), headers: m.headers, offset: m.offset }))).toEqual([
+      { key: 'k1', value: '{"n":1}', headers: { ce_id: 'id-1', ce_type: 'Test' }, offset: '0' },
+      { key: null, value: 'two', headers: {}, offset: '1' },
+    ]);
+
+    // The same group resumes after the committed offset: only a newly produced record arrives.
+    const again = await kafka.producer();
+    await again.send(topic, [{ key: 'k3', value: 'three', headers: {} }]);
+    await again.disconnect();
+    const resumed: IncomingMessage[] = [];
+    const second = kafka.createConsumer({ groupId, topics: [topic], fromBeginning: true });
+    await second.start(async (batch) => {
+      resumed.push(...batch.messages);
+      await batch.commit(batch.messages[batch.messages.length - 1].offset);
+    });
+    await waitFor(() => resumed.length >= 1, 30_000, 'the new message');
+    await second.stop();
+    expect(resumed.map((m) => m.offset)).toEqual(['2']);
+  });
+});

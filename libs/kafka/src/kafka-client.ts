@@ -1,0 +1,151 @@
+import { Kafka, type Admin, type ITopicConfig } from 'kafkajs';
+import { KafkajsGroupConsumer, type GroupConsumer, type GroupConsumerSettings } from './group-consumer';
+import { kafkajsLogCreator, kafkajsLogLevel, stderrJsonLogger } from './logging';
+import type { OutgoingMessage } from './messages';
+import { topicName, type KafkaLogger, type KafkaSettings } from './settings';
+
+export interface MessageProducer {
+  /** Resolves once every replica in sync has the messages (acks = all). */
+  send(topic: string, messages: OutgoingMessage[]): Promise<void>;
+  disconnect(): Promise<void>;
+}
+
+export interface TopicSpec {
+  name: string;
+  /** Default 3. */
+  partitions?: number;
+  /** -1 keeps records forever; default: the broker's retention. */
+  retentionMs?: number;
+  cleanupPolicy?: 'delete' | 'compact';
+  /** Default: 3, or fewer when the cluster has fewer brokers (a local single broker). */
+  replicationFactor?: number;
+}
+
+export interface ClusterInfo {
+  brokers: number;
+  controller: number | null;
+}
+
+const DEFAULT_PARTITIONS = 3;
+const MAX_DEFAULT_REPLICATION = 3;
+const HEALTH_TIMEOUT_MS = 3_000;
+
+/** The one place that knows kafkajs; everything it hands out is one of our own interfaces. */
+export class KafkaClient {
+  readonly logger: KafkaLogger;
+  private readonly kafka: Kafka;
+  /** Separate client with short timeouts and no retries, so a health check answers quickly when Kafka is down. */
+  private readonly healthKafka: Kafka;
+  /** Everything handed out and not yet closed, with how to close it, so one `disconnect()` ends them all. */
+  private readonly open = new Map<object, () => Promise<void>>();
+
+  constructor(private readonly settings: KafkaSettings) {
+    this.logger = settings.logger ?? stderrJsonLogger;
+    const common = {
+      clientId: settings.clientId,
+      brokers: settings.brokers,
+      logLevel: kafkajsLogLevel(settings.logLevel ?? 'error'),
+      logCreator: kafkajsLogCreator(this.logger),
+    };
+    this.kafka = new Kafka(common);
+    this.healthKafka = new Kafka({ ...common, connectionTimeout: 1_000, requestTimeout: 2_000, retry: { retries: 0 } });
+  }
+
+  /** The full topic name for `base` under this client's prefix. */
+  topic(base: string): string {
+    return topicName(this.settings.topicPrefix, base);
+  }
+
+  async producer(): Promise<MessageProducer> {
+    // Idempotence plus one request in flight keeps each partition free of duplicates and in send order
+    // across the producer's internal retries.
+    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    const handle: MessageProducer = {
+      send: async (topic, messages) => {
+        if (messages.length === 0) return;
+        await producer.send({ topic, acks: -1, messages });
+      },
+      disconnect: async () => {
+        this.open.delete(handle);
+        await producer.disconnect();
+      },
+    };
+    this.open.set(handle, () => handle.disconnect());
+    return handle;
+  }
+
+  /** Creates the topics that are missing; existing topics are left exactly as they are. */
+  async ensureTopics(specs: TopicSpec[]): Promise<void> {
+    if (specs.length === 0) return;
+    await this.withAdmin(async (admin) => {
+      const existing = new Set(await admin.listTopics());
+      const missing = specs.filter((s) => !existing.has(s.name));
+      if (missing.length === 0) return;
+      const { brokers } = await admin.describeCluster();
+      const topics = missing.map((s) => toTopicConfig(s, Math.min(MAX_DEFAULT_REPLICATION, brokers.length)));
+      try {
+        await admin.createTopics({ topics, waitForLeaders: true });
+      } catch (error) {
+        // Another process may have created some of them meanwhile; that is success, anything else is not.
+        const now = new Set(await admin.listTopics());
+        if (missing.some((s) => !now.has(s.name))) throw error;
+      }
+    });
+  }
+
+  async listTopics(): Promise<string[]> {
+    return this.withAdmin((admin) => admin.listTopics());
+  }
+
+  /** For health checks: fails within a few seconds when no broker answers. */
+  async describeCluster(): Promise<ClusterInfo> {
+    const admin = this.healthKafka.admin();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Kafka did not answer within ${HEALTH_TIMEOUT_MS} ms`)), HEALTH_TIMEOUT_MS);
+    });
+    try {
+      const cluster = await Promise.race([admin.connect().then(() => admin.describeCluster()), timeout]);
+      return { brokers: cluster.brokers.length, controller: cluster.controller };
+    } finally {
+      clearTimeout(timer);
+      await admin.disconnect().catch(() => undefined);
+    }
+  }
+
+  /** Lower-level port for `@smi/consumer`; services should use its `EventConsumer` instead. */
+  createConsumer(settings: GroupConsumerSettings): GroupConsumer {
+    const consumer = this.kafka.consumer({ groupId: settings.groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 1_000 });
+    const handle = new KafkajsGroupConsumer(consumer, settings, () => this.open.delete(handle));
+    this.open.set(handle, () => handle.stop());
+    return handle;
+  }
+
+  /** Disconnects every producer and consumer this client handed out and has not yet been disconnected. */
+  async disconnect(): Promise<void> {
+    await Promise.all([...this.open.values()].map((close) => close()));
+  }
+
+  private async withAdmin<T>(work: (admin: Admin) => Promise<T>): Promise<T> {
+    const admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      return await work(admin);
+    } finally {
+      await admin.disconnect();
+    }
+  }
+}
+
+function toTopicConfig(spec: TopicSpec, defaultReplication: number): ITopicConfig {
+  const configEntries: { name: string; value: string }[] = [];
+  if (spec.retentionMs !== undefined) configEntries.push({ name: 'retention.ms', value: String(spec.retentionMs) });
+  if (spec.cleanupPolicy) configEntries.push({ name: 'cleanup.policy', value: spec.cleanupPolicy });
+  return {
+    topic: spec.name,
+    numPartitions: spec.partitions ?? DEFAULT_PARTITIONS,
+    replicationFactor: spec.replicationFactor ?? defaultReplication,
+    configEntries,
+  };
+}
