@@ -1,0 +1,154 @@
+import { mintLocalToken, PartyType } from '@smi/auth';
+import { CommonSettings, loadConfig } from '@smi/config';
+import { testDatabaseUrl, testKafkaBrokers, uniqueName } from '@smi/testing';
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { Client } from 'pg';
+
+// Plain JS shared with `npm start`, so e2e runs the services exactly as users do.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { SERVICES, serviceCommand, waitForHealth, repoRoot } = require('../../scripts/services.js') as {
+  SERVICES: Array<{ name: string; portSetting: string }>;
+  serviceCommand(name: string): { command: string; args: string[]; env: Record<string, string> };
+  waitForHealth(url: string, timeoutMs: number, isAlive?: () => boolean): Promise<unknown>;
+  repoRoot: string;
+};
+
+export type ServiceName = 'intake' | 'verification' | 'publication' | 'inventory';
+
+interface RunningService {
+  name: ServiceName;
+  url: string;
+  process: ChildProcess;
+  databaseName: string;
+  output: string[];
+}
+
+/**
+ * The real system for a test file: compiled services as separate processes, each with its own fresh
+ * database, all sharing the real broker under a topic prefix no other run uses.
+ */
+export class TestSystem {
+  private readonly services = new Map<ServiceName, RunningService>();
+  readonly topicPrefix = uniqueName('e2e');
+  private readonly settings = loadConfig(CommonSettings, {});
+
+  async start(names: ServiceName[], extraEnv: Record<string, string> = {}): Promise<void> {
+    await Promise.all(names.map((name) => this.startOne(name, extraEnv)));
+  }
+
+  private async startOne(name: ServiceName, extraEnv: Record<string, string>): Promise<void> {
+    const port = await freePort();
+    const databaseName = `${this.topicPrefix}_${name}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+    const databaseUrl = new URL(testDatabaseUrl());
+    databaseUrl.pathname = `/${databaseName}`;
+    const spec = SERVICES.find((s) => s.name === name)!;
+    const { command, args, env } = serviceCommand(name);
+    const child = spawn(command, args, {
+      cwd: repoRoot,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: {
+        ...process.env,
+        ...env,
+        NODE_ENV: 'test',
+        LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+        KAFKA_BROKERS: testKafkaBrokers().join(','),
+        KAFKA_TOPIC_PREFIX: this.topicPrefix,
+        DATABASE_URL: testDatabaseUrl(),
+        [`${name.toUpperCase()}_DATABASE_URL`]: databaseUrl.toString(),
+        [spec.portSetting]: String(port),
+        ...extraEnv,
+      },
+    });
+    const output: string[] = [];
+    const keep = (chunk: Buffer) => {
+      output.push(chunk.toString());
+      if (output.length > 200) output.shift();
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    const running: RunningService = { name, url: `http://127.0.0.1:${port}`, process: child, databaseName, output };
+    this.services.set(name, running);
+    try {
+      await waitForHealth(`${running.url}/health`, 90_000, () => child.exitCode === null);
+    } catch (error) {
+      throw new Error(`${name} did not become ready: ${(error as Error).message}\n${output.join('')}`);
+    }
+  }
+
+  url(name: ServiceName): string {
+    const service = this.services.get(name);
+    if (!service) throw new Error(`${name} was not started`);
+    return service.url;
+  }
+
+  logs(name: ServiceName): string {
+    return this.services.get(name)?.output.join('') ?? '';
+  }
+
+  async token(claims: { sub?: string; party: string; partyType: PartyType; roles?: string[] }): Promise<string> {
+    return mintLocalToken({
+      secret: this.settings.AUTH_LOCAL_SECRET,
+      issuer: this.settings.AUTH_ISSUER,
+      audience: this.settings.AUTH_AUDIENCE,
+      sub: claims.sub ?? `${claims.party}-user`,
+      party: claims.party,
+      partyType: claims.partyType,
+      roles: claims.roles ?? [],
+      expiresIn: '1h',
+    });
+  }
+
+  /** Stops every service with SIGTERM (a clean shutdown is part of what is tested) and drops their databases. */
+  async stop(): Promise<void> {
+    const stopping = [...this.services.values()].map(
+      (service) =>
+        new Promise<void>((resolve) => {
+          if (service.process.exitCode !== null) return resolve();
+          const timer = setTimeout(() => service.process.kill('SIGKILL'), 20_000);
+          service.process.once('exit', () => {
+            clearTimeout(timer);
+            resolve();
+          });
+          service.process.kill('SIGTERM');
+        }),
+    );
+    await Promise.all(stopping);
+    const admin = new Client({ connectionString: testDatabaseUrl() });
+    await admin.connect();
+    try {
+      for (const service of this.services.values()) await admin.query(`DROP DATABASE IF EXISTS "${service.databaseName}" WITH (FORCE)`);
+    } finally {
+      await admin.end();
+    }
+    this.services.clear();
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** fetch with a bearer token and JSON body; returns status and parsed body. */
+export async function call(method: string, url: string, token?: string, body?: unknown): Promise<{ status: number; body: unknown; headers: Headers }> {
+  const response = await fetch(url, {
+    method,
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, body: parsed, headers: response.headers };
+}

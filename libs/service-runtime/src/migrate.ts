@@ -1,0 +1,22 @@
+import { DataSource } from 'typeorm';
+import { ensureDatabase } from './database';
+import { PLATFORM_MIGRATIONS } from './service-platform.module';
+
+/** Creates the database if needed and applies pending migrations: the platform's first, then the service's. */
+export async function migrateDatabase(serviceName: string, databaseUrl: string, migrations: Array<new () => unknown>): Promise<string[]> {
+  await ensureDatabase(databaseUrl);
+  const dataSource = new DataSource({
+    type: 'postgres',
+    url: databaseUrl,
+    migrations: [...PLATFORM_MIGRATIONS, ...migrations],
+    migrationsTransactionMode: 'each',
+    applicationName: `${serviceName}-migrate`,
+  });
+  await dataSource.initialize();
+  try {
+    const applied = await dataSource.runMigrations();
+    return applied.map((m) => m.name);
+  } finally {
+    await dataSource.destroy();
+  }
+}

@@ -1,0 +1,30 @@
+import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+
+export interface FieldError {
+  field: string;
+  reason: string;
+}
+
+/** Flattens nested class-validator errors into `field.path: reason` pairs a client can show next to inputs. */
+export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
+  return errors.flatMap((error) => {
+    const field = parent ? `${parent}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((reason) => ({ field, reason }));
+    return [...own, ...fieldErrors(error.children ?? [], field)];
+  });
+}
+
+/**
+ * Every request body is validated before a handler runs; unknown fields are refused rather than
+ * silently dropped, so a typo in a field name is an error the client sees.
+ */
+export function strictValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    transform: true,
+    stopAtFirstError: false,
+    exceptionFactory: (errors) =>
+      new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'request validation failed', errors: fieldErrors(errors) }),
+  });
+}

@@ -1,0 +1,42 @@
+// The four services and how to run their compiled entry points; shared by start.js and the e2e tests.
+'use strict';
+
+const path = require('node:path');
+
+const repoRoot = path.resolve(__dirname, '..');
+
+const SERVICES = [
+  { name: 'intake', portSetting: 'INTAKE_PORT', defaultPort: 3001 },
+  { name: 'verification', portSetting: 'VERIFICATION_PORT', defaultPort: 3002 },
+  { name: 'publication', portSetting: 'PUBLICATION_PORT', defaultPort: 3003 },
+  { name: 'inventory', portSetting: 'INVENTORY_PORT', defaultPort: 3004 },
+];
+
+/** node arguments that run a compiled service with the @smi/* aliases resolved inside dist/. */
+function serviceCommand(name) {
+  return {
+    command: process.execPath,
+    args: ['-r', 'tsconfig-paths/register', path.join(repoRoot, 'dist', 'services', name, 'src', 'main.js')],
+    env: { TS_NODE_PROJECT: path.join(repoRoot, 'tsconfig.runtime.json') },
+  };
+}
+
+async function waitForHealth(url, timeoutMs, isAlive) {
+  const deadline = Date.now() + timeoutMs;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
+    if (isAlive && !isAlive()) throw new Error(`${url}: the process exited before it was ready`);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2000) });
+      const body = await response.json();
+      if (response.status === 200 && body.status === 'ready') return body;
+      last = JSON.stringify(body);
+    } catch (error) {
+      last = error.message;
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} not ready after ${timeoutMs} ms: ${last}`);
+}
+
+module.exports = { SERVICES, serviceCommand, waitForHealth, repoRoot };

@@ -1,0 +1,2 @@
+/** This service's own schema changes, in order; the platform's shared tables come first. */
+export const INVENTORY_MIGRATIONS: Array<new () => unknown> = [];
