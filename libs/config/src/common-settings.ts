@@ -21,6 +21,10 @@ export class CommonSettings {
   @Matches(/^[A-Za-z0-9._-]*$/, { message: 'may contain only letters, digits, ".", "_" and "-"' })
   KAFKA_TOPIC_PREFIX = '';
 
+  /** Address the HTTP APIs listen on; 0.0.0.0 to accept connections from other hosts. */
+  @IsString()
+  HTTP_HOST = '127.0.0.1';
+
   @IsIn(LOG_LEVELS)
   LOG_LEVEL = 'info';
 

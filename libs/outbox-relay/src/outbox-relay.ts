@@ -18,6 +18,11 @@ export interface OutboxRelayOptions {
   producer: MessageProducer;
   /** The Kafka topic for an event (usually `<service>.events`, prefixed). */
   topicFor: (event: RecordedEvent) => string;
+  /**
+   * Further messages an event causes, published through the same outbox so they are never lost either
+   * (e.g. the inventory's Service Request responses to `inventory.service-responses`).
+   */
+  extraMessages?: (event: RecordedEvent) => Array<{ topic: string; message: OutgoingMessage }>;
   /** CloudEvents `source`, e.g. `urn:smi:service:inventory`. */
   source: string;
   batchSize?: number;
@@ -139,6 +144,11 @@ export class OutboxRelay {
       const list = byTopic.get(topic) ?? [];
       list.push(this.toMessage(event, topic));
       byTopic.set(topic, list);
+      for (const extra of this.options.extraMessages?.(event) ?? []) {
+        const extraList = byTopic.get(extra.topic) ?? [];
+        extraList.push(extra.message);
+        byTopic.set(extra.topic, extraList);
+      }
     }
     for (const [topic, messages] of byTopic) await this.options.producer.send(topic, messages);
   }

@@ -4,8 +4,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule, jwtVerifierOptionsFrom } from '@smi/auth';
 import { CommonSettings } from '@smi/config';
 import { CONSUMER_MIGRATIONS } from '@smi/consumer';
-import { EVENT_STORE_MIGRATIONS, PostgresEventStore, UpcasterRegistry } from '@smi/event-store';
-import { KafkaClient, MessageProducer, TopicSpec, topicName } from '@smi/kafka';
+import { EVENT_STORE_MIGRATIONS, PostgresEventStore, RecordedEvent, UpcasterRegistry } from '@smi/event-store';
+import { KafkaClient, MessageProducer, OutgoingMessage, TopicSpec, topicName } from '@smi/kafka';
 import { OUTBOX_RELAY_MIGRATIONS, OutboxRelay } from '@smi/outbox-relay';
 import { PROJECTION_MIGRATIONS } from '@smi/projections';
 import { DataSource } from 'typeorm';
@@ -30,6 +30,8 @@ export interface ServicePlatformOptions {
   migrations: Array<new () => unknown>;
   topics: ServiceTopics;
   upcasters?: UpcasterRegistry;
+  /** Messages besides the event itself that the relay publishes for an event (see OutboxRelayOptions). */
+  extraMessages?: (event: RecordedEvent, topics: ResolvedTopics) => Array<{ topic: string; message: OutgoingMessage }>;
   /** Partitions for topics this service creates (default 6). */
   partitions?: number;
 }
@@ -55,6 +57,7 @@ class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
     @Inject(TOPICS) private readonly topics: ResolvedTopics,
     @Inject('PLATFORM_TOPIC_SPECS') private readonly topicSpecs: TopicSpec[],
+    @Inject('PLATFORM_OPTIONS') private readonly options: ServicePlatformOptions,
     private readonly dataSource: DataSource,
   ) {}
 
@@ -67,6 +70,7 @@ class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationShutdown
       store: this.store,
       producer: this.producer,
       topicFor: () => this.topics.events,
+      extraMessages: this.options.extraMessages ? (event) => this.options.extraMessages!(event, this.topics) : undefined,
       source: `urn:smi:service:${this.serviceName}`,
       logger: {
         info: (message, fields) => this.logger.log({ msg: message, ...fields }),
@@ -112,6 +116,7 @@ export class ServicePlatformModule {
       { provide: SERVICE_SETTINGS, useValue: settings },
       { provide: TOPICS, useValue: resolved },
       { provide: 'PLATFORM_TOPIC_SPECS', useValue: topicSpecs },
+      { provide: 'PLATFORM_OPTIONS', useValue: options },
       {
         provide: KAFKA_CLIENT,
         useFactory: () => new KafkaClient({ brokers: settings.KAFKA_BROKERS.split(','), clientId: options.serviceName, topicPrefix: prefix }),
