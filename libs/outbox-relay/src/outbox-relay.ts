@@ -116,9 +116,10 @@ export class OutboxRelay {
     );
     await this.notifications.start();
     try {
-      let checkpoint = await this.loadCheckpoint();
-      this.state.checkpoint = checkpoint;
       while (this.running && this.lockClient) {
+        // Read every round: an operator may have rewound the checkpoint to re-publish (see rewind()).
+        const checkpoint = await this.loadCheckpoint();
+        this.state.checkpoint = checkpoint;
         const page = await this.options.store.readAll({ after: checkpoint, limit: this.batchSize });
         if (page.events.length === 0) {
           await this.notifications.wait(this.pollIntervalMs);
@@ -127,10 +128,10 @@ export class OutboxRelay {
         await this.publish(page.events);
         if (this.options.afterPublish) await this.options.afterPublish(page.events);
         if (!this.lockClient) throw new Error('lost the relay lock before storing the checkpoint; the batch will be repeated');
-        await this.storeCheckpoint(page.checkpoint, page.events.length);
-        checkpoint = page.checkpoint;
-        this.state.checkpoint = checkpoint;
-        this.state.publishedSinceStart += page.events.length;
+        if (await this.storeCheckpoint(checkpoint, page.checkpoint, page.events.length)) {
+          this.state.checkpoint = page.checkpoint;
+          this.state.publishedSinceStart += page.events.length;
+        }
       }
     } finally {
       await this.notifications.stop();
@@ -219,14 +220,42 @@ export class OutboxRelay {
     return rows[0] ? { transactionId: rows[0].transaction_id, position: rows[0].position } : START;
   }
 
-  private async storeCheckpoint(checkpoint: GlobalCheckpoint, published: number): Promise<void> {
-    await this.options.dataSource.query(
-      `INSERT INTO outbox_relay_checkpoints (relay, transaction_id, position, published, updated_at)
-       VALUES ($1, $2::xid8, $3::bigint, $4, now())
+  /**
+   * Compare-and-set: if the stored checkpoint is no longer the one this batch started from, an operator
+   * rewound it meanwhile, and the rewind wins (the next round re-reads it).
+   */
+  private async storeCheckpoint(from: GlobalCheckpoint, to: GlobalCheckpoint, published: number): Promise<boolean> {
+    const result: unknown[] = await this.options.dataSource.query(
+      `INSERT INTO outbox_relay_checkpoints AS c (relay, transaction_id, position, published, updated_at)
+       VALUES ($1, $4::xid8, $5::bigint, $6, now())
        ON CONFLICT (relay) DO UPDATE SET transaction_id = EXCLUDED.transaction_id, position = EXCLUDED.position,
-         published = outbox_relay_checkpoints.published + EXCLUDED.published, updated_at = now()`,
-      [this.options.name, checkpoint.transactionId, checkpoint.position, published],
+         published = c.published + EXCLUDED.published, updated_at = now()
+       WHERE c.transaction_id = $2::xid8 AND c.position = $3::bigint
+       RETURNING 1`,
+      [this.options.name, from.transactionId, from.position, to.transactionId, to.position, published],
     );
+    return Array.isArray(result) && result.length > 0;
+  }
+
+  /**
+   * Re-publishes every event from `position` on (in commit order), e.g. after a consumer's data was
+   * lost. Works on whichever instance holds the lock: the active relay reads the rewound checkpoint on
+   * its next round. Consumers drop the repeats they have already applied.
+   */
+  async rewind(position: string): Promise<GlobalCheckpoint> {
+    const rows: Array<{ transaction_id: string }> = await this.options.dataSource.query(
+      `SELECT transaction_id::text AS transaction_id FROM events WHERE position = $1::bigint`,
+      [position],
+    );
+    if (rows.length === 0) throw new Error(`no event at position ${position}`);
+    const checkpoint = { transactionId: rows[0].transaction_id, position: (BigInt(position) - 1n).toString() };
+    await this.options.dataSource.query(
+      `INSERT INTO outbox_relay_checkpoints (relay, transaction_id, position, updated_at) VALUES ($1, $2::xid8, $3::bigint, now())
+       ON CONFLICT (relay) DO UPDATE SET transaction_id = EXCLUDED.transaction_id, position = EXCLUDED.position, updated_at = now()`,
+      [this.options.name, checkpoint.transactionId, checkpoint.position],
+    );
+    await this.options.dataSource.query(`SELECT pg_notify('events_appended', '')`);
+    return checkpoint;
   }
 
   private sleep(ms: number): Promise<void> {
