@@ -1,6 +1,7 @@
 export { bootstrapService, BootstrapOptions } from './bootstrap';
 export { ensureDatabase } from './database';
-export { ServicePlatformModule, ServicePlatformOptions, ServiceTopics, ResolvedTopics, PLATFORM_MIGRATIONS } from './service-platform.module';
+export { ServicePlatformModule, PLATFORM_MIGRATIONS } from './service-platform.module';
+export { ServicePlatformOptions, ServiceTopics, ResolvedTopics } from './platform-options';
 export { EVENT_STORE, KAFKA_CLIENT, MESSAGE_PRODUCER, SERVICE_NAME, SERVICE_SETTINGS, TOPICS } from './tokens';
 export { CorrelationId, requestIdFrom } from './request-context';
 export { strictValidationPipe, fieldErrors, FieldError } from './validation';
@@ -8,3 +9,4 @@ export { migrateDatabase } from './migrate';
 export { DomainErrorFilter, httpStatusForDomainError } from './domain-error.filter';
 export { ConsumerHost, HostedConsumerOptions } from './consumer-host';
 export { parseContractEvent } from './contract-check';
+export { PlatformLifecycle } from './platform-lifecycle';

@@ -1,0 +1,9 @@
+export { Projection } from './projection';
+export {
+  AsyncProjectionRunner,
+  AsyncProjectionRunnerOptions,
+  ProjectionLogger,
+  RebuildProgress,
+  ReadModelStatus,
+} from './async-projection-runner';
+export { CreateProjectionTables1730000000300, PROJECTION_MIGRATIONS } from './migrations';

@@ -1,0 +1,87 @@
+import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
+import { ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Authorize } from '@smi/auth';
+import { PostgresEventStore, RecordedEvent } from '@smi/event-store';
+import { Matches } from 'class-validator';
+import { PlatformLifecycle } from './platform-lifecycle';
+import { EVENT_STORE } from './tokens';
+
+export class RewindRelayDto {
+  @ApiProperty({ example: '1200', description: 'Global position of the first event to publish again' })
+  @Matches(/^[1-9][0-9]{0,18}$/, { message: 'fromPosition must be a positive integer' })
+  fromPosition!: string;
+}
+
+function present(event: RecordedEvent) {
+  return {
+    position: event.position,
+    streamId: event.streamId,
+    streamVersion: event.streamVersion,
+    eventId: event.eventId,
+    type: event.type,
+    schemaVersion: event.schemaVersion,
+    recordedAt: event.recordedAt.toISOString(),
+    data: event.data,
+    metadata: event.metadata,
+  };
+}
+
+/**
+ * What DCC operators need on every service: the full history of a stream (optionally as of a time),
+ * every event of one request, and control over re-publication. Read-only parts need the DCC party;
+ * re-publishing also needs the `operator` role.
+ */
+@ApiTags('operations')
+@Controller()
+export class OperationsController {
+  constructor(
+    @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
+    private readonly platform: PlatformLifecycle,
+  ) {}
+
+  @Get('audit/streams/:streamId')
+  @Authorize({ partyTypes: ['dcc'] })
+  @ApiOperation({ summary: "A stream's events with their metadata (actor, correlation, causation, trace), optionally as of a time" })
+  @ApiQuery({ name: 'asOf', required: false, description: 'ISO 8601 instant; only events recorded up to it' })
+  async streamHistory(@Param('streamId') streamId: string, @Query('asOf') asOf?: string) {
+    const at = parseInstant(asOf);
+    const events = await this.store.readStream(streamId, { asOf: at });
+    return { streamId, asOf: at?.toISOString() ?? null, version: events.length ? events[events.length - 1].streamVersion : 0, events: events.map(present) };
+  }
+
+  @Get('audit/correlations/:correlationId')
+  @Authorize({ partyTypes: ['dcc'] })
+  @ApiOperation({ summary: 'Every event recorded for one request id or Service Request RequestID, across streams' })
+  async byCorrelation(@Param('correlationId') correlationId: string) {
+    const events = await this.store.readByCorrelationId(correlationId);
+    return { correlationId, events: events.map(present) };
+  }
+
+  @Get('ops/relay')
+  @Authorize({ partyTypes: ['dcc'] })
+  @ApiOperation({ summary: 'Outbox relay status on this instance and the backlog of unpublished events' })
+  async relayStatus() {
+    return this.platform.relayReport();
+  }
+
+  @Post('ops/relay/rewind')
+  @HttpCode(202)
+  @Authorize({ partyTypes: ['dcc'], roles: ['operator'] })
+  @ApiOperation({ summary: 'Re-publish every event from a global position on, in commit order (consumers drop repeats)' })
+  async rewind(@Body() body: RewindRelayDto) {
+    try {
+      return { rewoundTo: await this.platform.rewindRelay(body.fromPosition) };
+    } catch (error) {
+      throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: (error as Error).message, errors: [{ field: 'fromPosition', reason: (error as Error).message }] });
+    }
+  }
+}
+
+function parseInstant(value: string | undefined): Date | undefined {
+  if (value === undefined) return undefined;
+  const at = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(at.getTime())) {
+    throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'asOf must be an ISO 8601 instant', errors: [{ field: 'asOf', reason: 'must be an ISO 8601 instant such as 2026-11-25T12:00:00Z' }] });
+  }
+  return at;
+}

@@ -1,0 +1,60 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { PostgresEventStore } from '@smi/event-store';
+import { KafkaClient, MessageProducer, TopicSpec } from '@smi/kafka';
+import { OutboxRelay } from '@smi/outbox-relay';
+import { DataSource } from 'typeorm';
+import type { ResolvedTopics, ServicePlatformOptions } from './platform-options';
+import { EVENT_STORE, KAFKA_CLIENT, MESSAGE_PRODUCER, PLATFORM_OPTIONS, PLATFORM_TOPIC_SPECS, SERVICE_NAME, TOPICS } from './tokens';
+
+@Injectable()
+export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Platform');
+  private relay?: OutboxRelay;
+
+  constructor(
+    @Inject(SERVICE_NAME) private readonly serviceName: string,
+    @Inject(KAFKA_CLIENT) private readonly kafka: KafkaClient,
+    @Inject(MESSAGE_PRODUCER) private readonly producer: MessageProducer,
+    @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
+    @Inject(TOPICS) private readonly topics: ResolvedTopics,
+    @Inject(PLATFORM_TOPIC_SPECS) private readonly topicSpecs: TopicSpec[],
+    @Inject(PLATFORM_OPTIONS) private readonly options: ServicePlatformOptions,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    // Subscribing to a missing topic fails on KRaft, so every topic this service touches exists first.
+    await this.kafka.ensureTopics(this.topicSpecs);
+    this.relay = new OutboxRelay({
+      name: this.serviceName,
+      dataSource: this.dataSource,
+      store: this.store,
+      producer: this.producer,
+      topicFor: () => this.topics.events,
+      extraMessages: this.options.extraMessages ? (event) => this.options.extraMessages!(event, this.topics) : undefined,
+      source: `urn:smi:service:${this.serviceName}`,
+      logger: {
+        info: (message, fields) => this.logger.log({ msg: message, ...fields }),
+        error: (message, fields) => this.logger.error({ msg: message, ...fields }),
+      },
+    });
+    this.relay.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.relay?.stop();
+    await this.producer.disconnect().catch(() => undefined);
+    await this.kafka.disconnect().catch(() => undefined);
+  }
+
+  async relayReport() {
+    if (!this.relay) return { running: false };
+    return { running: true, ...this.relay.status(), backlog: await this.relay.backlog() };
+  }
+
+  async rewindRelay(fromPosition: string) {
+    if (!this.relay) throw new Error('the relay is not running');
+    return this.relay.rewind(fromPosition);
+  }
+}
+

@@ -1,0 +1,85 @@
+// Helpers for the submission tests: fixture bytes, CSV text building, chunking and draining async iterables.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { SUBMISSION_COLUMNS } from '@smi/contracts';
+import { SubmissionTextDecoder, decodeSubmissionStream } from '../decode-submission';
+import { ParseOptions, parseSubmissionRows } from '../parse-submission-rows';
+import { SubmissionFileError } from '../submission-errors';
+import { SubmissionOutcome, validateSubmission } from '../validate-submission';
+import { ValidationContext } from '../validate-row';
+
+const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures');
+
+/** Bytes of a fixture copied from the shared samples (the project never reads ../shared itself). */
+export function fixture(name: string): Buffer {
+  return readFileSync(join(FIXTURES, name));
+}
+
+export const HEADER = SUBMISSION_COLUMNS.join(',');
+
+/** A valid manufacturer row; override cells by column position with `cells`. */
+export function manufacturerRow(identifier: string | number, cells: Partial<Record<number, string>> = {}): string {
+  const values = [
+    String(identifier),
+    'Northwind Metering',
+    'NW-E470',
+    '0002012F',
+    'ESME',
+    'Device Manufacturer',
+    'Defect',
+    '2026-03-14',
+    'Yes',
+    'Upgrade to 00020130',
+  ];
+  for (const [position, value] of Object.entries(cells)) values[Number(position)] = value ?? '';
+  return values.join(',');
+}
+
+export function csv(lines: readonly string[], lineEnd = '\n'): string {
+  return lines.join(lineEnd) + lineEnd;
+}
+
+export function* chunksOf(bytes: Uint8Array, size: number): Generator<Uint8Array> {
+  for (let start = 0; start < bytes.length; start += size) yield bytes.subarray(start, start + size);
+}
+
+export async function collect<T>(items: AsyncIterable<T> | Iterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
+/** Runs an iterable to its end and returns the SubmissionFileError it ended with (fails if none). */
+export async function fileError(items: AsyncIterable<unknown>): Promise<SubmissionFileError> {
+  try {
+    for await (const _ of items) {
+      // drained only for the error at the end
+    }
+  } catch (error) {
+    if (error instanceof SubmissionFileError) return error;
+    throw error;
+  }
+  throw new Error('expected the file to be rejected');
+}
+
+export const TODAY = '2026-11-25';
+
+export const MANUFACTURER: ValidationContext = {
+  submitterSource: 'Device Manufacturer',
+  today: TODAY,
+  allowedMakes: ['Northwind Metering'],
+};
+
+export const CSP: ValidationContext = { submitterSource: 'CSP', today: TODAY };
+
+/** The whole CSV pipeline, bytes to outcomes, as the intake service will run it. */
+export function validateCsvBytes(
+  bytes: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+  context: ValidationContext,
+  options: ParseOptions = {},
+): { decoder: SubmissionTextDecoder; outcomes: AsyncGenerator<SubmissionOutcome> } {
+  const decoder = new SubmissionTextDecoder();
+  const source = bytes instanceof Uint8Array ? [bytes] : bytes;
+  const outcomes = validateSubmission(parseSubmissionRows(decodeSubmissionStream(source, decoder), options), context);
+  return { decoder, outcomes };
+}
