@@ -64,6 +64,28 @@ export class OperationsController {
     return this.platform.relayReport();
   }
 
+  @Get('ops/projections')
+  @Authorize({ partyTypes: ['dcc'] })
+  @ApiOperation({ summary: 'Async read models: active table, checkpoint, lag, rebuild in progress' })
+  async projections() {
+    return this.platform.projectionStatus();
+  }
+
+  @Post('ops/projections/:name/rebuild')
+  @HttpCode(202)
+  @Authorize({ partyTypes: ['dcc'], roles: ['operator'] })
+  @ApiOperation({ summary: 'Rebuild a read model from position 0 into a new table beside the live one; reads switch when it has caught up' })
+  async rebuild(@Param('name') name: string) {
+    return { rebuilding: await this.platform.startProjectionRebuild(name) };
+  }
+
+  @Get('ops/projections/:name/rebuild')
+  @Authorize({ partyTypes: ['dcc'] })
+  @ApiOperation({ summary: 'Progress of a read model rebuild' })
+  async rebuildProgress(@Param('name') name: string) {
+    return this.platform.projectionRebuildProgress(name);
+  }
+
   @Post('ops/relay/rewind')
   @HttpCode(202)
   @Authorize({ partyTypes: ['dcc'], roles: ['operator'] })

@@ -1,7 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DomainError } from '@smi/decider';
 import { PostgresEventStore } from '@smi/event-store';
 import { KafkaClient, MessageProducer, TopicSpec } from '@smi/kafka';
 import { OutboxRelay } from '@smi/outbox-relay';
+import { AsyncProjectionRunner } from '@smi/projections';
 import { DataSource } from 'typeorm';
 import type { ResolvedTopics, ServicePlatformOptions } from './platform-options';
 import { EVENT_STORE, KAFKA_CLIENT, MESSAGE_PRODUCER, PLATFORM_OPTIONS, PLATFORM_TOPIC_SPECS, SERVICE_NAME, TOPICS } from './tokens';
@@ -10,6 +12,7 @@ import { EVENT_STORE, KAFKA_CLIENT, MESSAGE_PRODUCER, PLATFORM_OPTIONS, PLATFORM
 export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger('Platform');
   private relay?: OutboxRelay;
+  private projections?: AsyncProjectionRunner;
 
   constructor(
     @Inject(SERVICE_NAME) private readonly serviceName: string,
@@ -39,9 +42,22 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
       },
     });
     this.relay.start();
+    if (this.options.projections?.length) {
+      this.projections = new AsyncProjectionRunner({
+        dataSource: this.dataSource,
+        store: this.store,
+        projections: this.options.projections,
+        logger: {
+          info: (message, fields) => this.logger.log({ msg: message, ...fields }),
+          error: (message, fields) => this.logger.error({ msg: message, ...fields }),
+        },
+      });
+      await this.projections.start();
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {
+    await this.projections?.stop();
     await this.relay?.stop();
     await this.producer.disconnect().catch(() => undefined);
     await this.kafka.disconnect().catch(() => undefined);
@@ -50,6 +66,26 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
   async relayReport() {
     if (!this.relay) return { running: false };
     return { running: true, ...this.relay.status(), backlog: await this.relay.backlog() };
+  }
+
+  async projectionStatus() {
+    return this.projections ? this.projections.readModelStatus() : [];
+  }
+
+  /** Starts a rebuild beside the live read model and returns at once; progress is polled. */
+  async startProjectionRebuild(name: string): Promise<string> {
+    return this.runnerFor(name).startRebuild(name);
+  }
+
+  async projectionRebuildProgress(name: string) {
+    return this.runnerFor(name).rebuildProgress(name);
+  }
+
+  private runnerFor(name: string): AsyncProjectionRunner {
+    if (!this.projections || !this.options.projections?.some((p) => p.name === name)) {
+      throw new DomainError('PROJECTION_NOT_FOUND', `${this.serviceName} has no read model named ${name}`);
+    }
+    return this.projections;
   }
 
   async rewindRelay(fromPosition: string) {

@@ -1,6 +1,7 @@
 import { CommonSettings } from '@smi/config';
 import { RecordedEvent, UpcasterRegistry } from '@smi/event-store';
 import { OutgoingMessage } from '@smi/kafka';
+import { Projection } from '@smi/projections';
 
 /** Kafka topics a service uses, by their base names (the prefix is applied here). */
 export interface ServiceTopics {
@@ -21,6 +22,8 @@ export interface ServicePlatformOptions {
   upcasters?: UpcasterRegistry;
   /** Messages besides the event itself that the relay publishes for an event (see OutboxRelayOptions). */
   extraMessages?: (event: RecordedEvent, topics: ResolvedTopics) => Array<{ topic: string; message: OutgoingMessage }>;
+  /** Read models kept from this service's own events, checkpointed and rebuildable (see @smi/projections). */
+  projections?: Projection[];
   /** Partitions for topics this service creates (default 6). */
   partitions?: number;
 }

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ServicePlatformModule } from '@smi/service-runtime';
 import { INTAKE_MIGRATIONS } from './migrations';
 import { PartiesModule } from './parties/parties.module';
+import { registryOverviewProjection } from './parties/registry-overview.projection';
 import { intakeDatabaseUrl, IntakeSettings } from './settings';
 
 @Module({})
@@ -16,6 +17,7 @@ export class AppModule {
           databaseUrl: intakeDatabaseUrl(settings),
           migrations: INTAKE_MIGRATIONS,
           topics: { events: 'intake.events' },
+          projections: [registryOverviewProjection],
         }),
         PartiesModule,
       ],

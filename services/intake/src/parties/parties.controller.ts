@@ -36,6 +36,13 @@ export class PartiesController {
     return this.parties.list(partyType);
   }
 
+  @Get('overview')
+  @Authorize({ partyTypes: ['dcc'] })
+  @ApiOperation({ summary: 'Dashboard: registered parties and declared makes per party type (DCC only)' })
+  overview(): Promise<Array<{ partyType: string; parties: number; makes: number }>> {
+    return this.parties.overview();
+  }
+
   @Get(':partyId')
   @Authorize({})
   @ApiOperation({ summary: 'One party: DCC sees any, a party sees itself' })

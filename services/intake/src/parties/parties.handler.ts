@@ -48,6 +48,14 @@ export class PartiesHandler {
     return rows.map(toView);
   }
 
+  /** Served from the registry_overview view, so a rebuild of the read model never interrupts it. */
+  async overview(): Promise<Array<{ partyType: string; parties: number; makes: number }>> {
+    const rows: Array<{ party_type: string; parties: number; makes: number }> = await this.dataSource.query(
+      `SELECT party_type, parties, makes FROM registry_overview ORDER BY party_type`,
+    );
+    return rows.map((r) => ({ partyType: r.party_type, parties: r.parties, makes: r.makes }));
+  }
+
   /** The makes a manufacturer or CSP may declare in submissions. */
   async makesOf(partyId: string): Promise<string[] | undefined> {
     const rows: Array<{ makes: string[] }> = await this.dataSource.query(`SELECT makes FROM parties WHERE party_id = $1`, [partyId]);
