@@ -1,3 +1,4 @@
+import { eventSchemaErrors } from '@smi/contracts';
 import { given } from '@smi/decider';
 import { PartyRegistered, partyDecider } from './party.decider';
 
@@ -48,5 +49,22 @@ describe('party registry rules', () => {
     given(partyDecider, [])
       .when({ type: 'ChangePartyDetails', partyId: 'MFR-X', name: 'X', makes: [], at })
       .thenThrows('PARTY_NOT_FOUND');
+  });
+});
+
+describe('party events match their published contracts', () => {
+  it.each([
+    ['PartyRegistered', given(partyDecider, []).when({ type: 'RegisterParty', partyId: 'MFR-NW', name: 'Northwind', partyType: 'manufacturer', makes: ['Northwind Metering'], at }).thenMatches(() => undefined)],
+    ['PartyDetailsChanged', given(partyDecider, [northwind]).when({ type: 'ChangePartyDetails', partyId: 'MFR-NW', name: 'Northwind plc', makes: [], at }).thenMatches(() => undefined)],
+  ])('%s validates against contracts/events/intake', (type, events) => {
+    expect(events).toHaveLength(1);
+    const { type: emitted, ...data } = events[0];
+    expect(emitted).toBe(type);
+    expect(eventSchemaErrors('intake', emitted, 1, data)).toEqual([]);
+  });
+
+  it('the contract rejects an event with a field it does not know', () => {
+    const { type, ...data } = northwind;
+    expect(eventSchemaErrors('intake', type, 1, { ...data, rating: 5 })).not.toEqual([]);
   });
 });
