@@ -2,6 +2,22 @@ import Ajv2020, { ValidateFunction } from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import PartyDetailsChangedV1 from '../../events/intake/PartyDetailsChanged.v1.schema.json';
 import PartyRegisteredV1 from '../../events/intake/PartyRegistered.v1.schema.json';
+import DataRequestFulfilledV1 from '../../events/intake/DataRequestFulfilled.v1.schema.json';
+import DataRequestIssuedV1 from '../../events/intake/DataRequestIssued.v1.schema.json';
+import DataRequestOverdueV1 from '../../events/intake/DataRequestOverdue.v1.schema.json';
+import FixProposedV1 from '../../events/intake/FixProposed.v1.schema.json';
+import ItemReportedV1 from '../../events/intake/ItemReported.v1.schema.json';
+import ItemRevisedV1 from '../../events/intake/ItemRevised.v1.schema.json';
+import ItemSubmittedV1 from '../../events/intake/ItemSubmitted.v1.schema.json';
+import PossibleDuplicateFlaggedV1 from '../../events/intake/PossibleDuplicateFlagged.v1.schema.json';
+import SubmissionRecordedV1 from '../../events/intake/SubmissionRecorded.v1.schema.json';
+import DevicePreNotifiedV1 from '../../events/inventory/DevicePreNotified.v1.schema.json';
+import DeviceStatusChangedV1 from '../../events/inventory/DeviceStatusChanged.v1.schema.json';
+import EsmeVariantCorrectedV1 from '../../events/inventory/EsmeVariantCorrected.v1.schema.json';
+import InventoryUpdatedV1 from '../../events/inventory/InventoryUpdated.v1.schema.json';
+import ResponsibleSupplierChangedV1 from '../../events/inventory/ResponsibleSupplierChanged.v1.schema.json';
+import ServiceRequestAnsweredV1 from '../../events/inventory/ServiceRequestAnswered.v1.schema.json';
+import ServiceRequestRefusedV1 from '../../events/inventory/ServiceRequestRefused.v1.schema.json';
 
 /**
  * Every event that crosses a service boundary, by publishing service, type and schema version.
@@ -11,6 +27,24 @@ export const EVENT_SCHEMAS: Record<string, Record<string, Record<number, object>
   intake: {
     PartyRegistered: { 1: PartyRegisteredV1 },
     PartyDetailsChanged: { 1: PartyDetailsChangedV1 },
+    ItemReported: { 1: ItemReportedV1 },
+    FixProposed: { 1: FixProposedV1 },
+    DataRequestIssued: { 1: DataRequestIssuedV1 },
+    DataRequestFulfilled: { 1: DataRequestFulfilledV1 },
+    DataRequestOverdue: { 1: DataRequestOverdueV1 },
+    SubmissionRecorded: { 1: SubmissionRecordedV1 },
+    ItemSubmitted: { 1: ItemSubmittedV1 },
+    ItemRevised: { 1: ItemRevisedV1 },
+    PossibleDuplicateFlagged: { 1: PossibleDuplicateFlaggedV1 },
+  },
+  inventory: {
+    DevicePreNotified: { 1: DevicePreNotifiedV1 },
+    InventoryUpdated: { 1: InventoryUpdatedV1 },
+    EsmeVariantCorrected: { 1: EsmeVariantCorrectedV1 },
+    ServiceRequestRefused: { 1: ServiceRequestRefusedV1 },
+    DeviceStatusChanged: { 1: DeviceStatusChangedV1 },
+    ResponsibleSupplierChanged: { 1: ResponsibleSupplierChangedV1 },
+    ServiceRequestAnswered: { 1: ServiceRequestAnsweredV1 },
   },
 };
 

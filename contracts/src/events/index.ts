@@ -1,2 +1,3 @@
 export * from './intake-events';
+export * from './inventory-events';
 export { EVENT_SCHEMAS, eventSchemaErrors, hasEventContract } from './event-schemas';

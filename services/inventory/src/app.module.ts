@@ -1,7 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServicePlatformModule } from '@smi/service-runtime';
+import { DeviceReportsModule } from './device-reports/device-reports.module';
+import { DevicesModule } from './devices/devices.module';
 import { INVENTORY_MIGRATIONS } from './migrations';
+import { ServiceRequestsModule } from './service-requests/service-requests.module';
 import { inventoryDatabaseUrl, InventorySettings } from './settings';
+import { INVENTORY_TOPICS, serviceResponseMessages } from './topics';
 
 @Module({})
 export class AppModule {
@@ -14,8 +18,15 @@ export class AppModule {
           settings,
           databaseUrl: inventoryDatabaseUrl(settings),
           migrations: INVENTORY_MIGRATIONS,
-          topics: { events: 'inventory.events' },
+          topics: {
+            events: INVENTORY_TOPICS.events,
+            others: [INVENTORY_TOPICS.serviceRequests, INVENTORY_TOPICS.serviceResponses, INVENTORY_TOPICS.deviceReports],
+          },
+          extraMessages: serviceResponseMessages,
         }),
+        ServiceRequestsModule,
+        DeviceReportsModule,
+        DevicesModule,
       ],
     };
   }

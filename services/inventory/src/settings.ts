@@ -1,5 +1,5 @@
 import { CommonSettings, serviceDatabaseUrl } from '@smi/config';
-import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 
 export class InventorySettings extends CommonSettings {
   @IsInt()
@@ -11,6 +11,13 @@ export class InventorySettings extends CommonSettings {
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/[^/]+\/[a-z_][a-z0-9_]*(\?.*)?$/, { message: 'must be a postgres:// URL naming a database (lower-case letters, digits, _)' })
   INVENTORY_DATABASE_URL?: string = undefined;
+
+  /**
+   * SMI status of a pre-notified Type 2 device (domain.md leaves it open, see DeviceDeciderOptions):
+   * `Pending` like every device, or `NotApplicable`, which leaves it without transitions or corrections.
+   */
+  @IsIn(['Pending', 'NotApplicable'])
+  INVENTORY_TYPE2_INITIAL_STATUS: 'Pending' | 'NotApplicable' = 'Pending';
 }
 
 export function inventoryDatabaseUrl(settings: InventorySettings): string {

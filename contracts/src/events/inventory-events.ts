@@ -1,0 +1,172 @@
+import DeviceReportMessageSchema from '../../events/inventory/messages/DeviceReport.schema.json';
+import ServiceRequestMessageSchema from '../../events/inventory/messages/ServiceRequest.schema.json';
+import ServiceResponseMessageSchema from '../../events/inventory/messages/ServiceResponse.schema.json';
+
+/**
+ * Events the inventory service publishes on `inventory.events` (data only; CloudEvents headers carry the
+ * type and ids), and the messages of its Service Request topics.
+ *
+ * Device events live in stream `device-<Device ID>`; `ServiceRequestAnswered` in `service-request-<RequestID>`.
+ * Absent optional values are `null`, never missing.
+ */
+export type InventoryDeviceType = 'ESME' | 'GSME' | 'CHF' | 'GPF' | 'PPMID' | 'HCALCS' | 'IHD' | 'CAD' | 'TYPE2';
+export type InventoryEsmeVariant = 'A' | 'AD' | 'ADE' | 'B' | 'BD' | 'BDE' | 'C' | 'CD' | 'CDE';
+export type InventorySmetsVersion = 'SMETS1' | 'SMETS2';
+export type InventorySmiStatus =
+  | 'Pending'
+  | 'Whitelisted'
+  | 'InstalledNotCommissioned'
+  | 'Commissioned'
+  | 'Decommissioned'
+  | 'Withdrawn'
+  | 'Suspended'
+  | 'Recovery'
+  | 'Recovered'
+  | 'NotApplicable';
+export type InventoryServiceReference = '12.2' | '8.4';
+/** DUIS-style response codes: I0 success, E* refusals. */
+export type InventoryResponseCode = 'I0' | 'E1' | 'E2' | 'E3' | 'E4' | 'E5' | 'E11' | 'E12' | 'E19';
+
+/** Who sent a request or report. `userId` is a DCC User ID (EUI-64) for Service Requests. */
+export interface InventorySender {
+  userId: string;
+  partyId: string;
+  partyType: string;
+  roles: string[];
+}
+
+export interface InventoryDeviceDetails {
+  deviceType: InventoryDeviceType;
+  manufacturer: string;
+  model: string;
+  firmwareVersion: string | null;
+  smetsVersion: InventorySmetsVersion;
+  esmeVariant: InventoryEsmeVariant | null;
+}
+
+interface DeviceEventBase {
+  deviceId: string;
+  requestId: string;
+  sender: InventorySender;
+  at: string;
+}
+
+export interface DevicePreNotifiedData extends DeviceEventBase, InventoryDeviceDetails {
+  serviceReference: '12.2';
+  status: InventorySmiStatus;
+}
+
+export interface InventoryUpdatedData extends DeviceEventBase {
+  serviceReference: '8.4';
+  status: InventorySmiStatus;
+  changes: Partial<InventoryDeviceDetails>;
+  previous: Partial<InventoryDeviceDetails>;
+}
+
+export interface EsmeVariantCorrectedData extends DeviceEventBase {
+  serviceReference: '8.4';
+  status: InventorySmiStatus;
+  from: InventoryEsmeVariant | null;
+  to: InventoryEsmeVariant;
+}
+
+export interface ServiceRequestRefusedData extends DeviceEventBase {
+  serviceReference: InventoryServiceReference;
+  responseCode: Exclude<InventoryResponseCode, 'I0'>;
+  reason: string;
+  status: InventorySmiStatus | null;
+  requested: Partial<InventoryDeviceDetails>;
+}
+
+export interface DeviceStatusChangedData extends DeviceEventBase {
+  from: InventorySmiStatus;
+  to: InventorySmiStatus;
+  reason: string;
+}
+
+export interface ResponsibleSupplierChangedData extends DeviceEventBase {
+  previousSupplier: string;
+  previousSupplierUser: string | null;
+  supplier: string;
+  supplierUser: string | null;
+  effectiveFrom: string;
+}
+
+export interface ServiceRequestAnsweredData {
+  requestId: string;
+  serviceReference: InventoryServiceReference;
+  deviceId: string;
+  responseCode: InventoryResponseCode;
+  message: string;
+  sender: InventorySender;
+  channel: 'http' | 'kafka';
+  receivedAt: string;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Topic messages (JSON values; see services/inventory/README.md)
+// ---------------------------------------------------------------------------------------------------
+
+/**
+ * JSON Schemas (draft 2020-12) of the inventory's command and response topics, by base topic name, for
+ * AsyncAPI and for gateways that want to check a message before sending it.
+ */
+export const INVENTORY_MESSAGE_SCHEMAS = {
+  'inventory.service-requests': ServiceRequestMessageSchema,
+  'inventory.service-responses': ServiceResponseMessageSchema,
+  'inventory.device-reports': DeviceReportMessageSchema,
+} as const;
+
+/** `inventory.service-requests`, keyed by Device ID: a Service Request relayed by an authenticating gateway. */
+export type InventoryServiceRequestMessage =
+  | {
+      serviceReference: '12.2';
+      requestId: string;
+      deviceId: string;
+      deviceType: InventoryDeviceType;
+      manufacturer: string;
+      model: string;
+      firmwareVersion?: string | null;
+      smetsVersion: InventorySmetsVersion;
+      esmeVariant?: InventoryEsmeVariant | null;
+      sender: InventorySender;
+    }
+  | {
+      serviceReference: '8.4';
+      requestId: string;
+      deviceId: string;
+      changes: Partial<InventoryDeviceDetails>;
+      sender: InventorySender;
+    };
+
+/** `inventory.service-responses`, keyed by RequestID: the same body the HTTP endpoints answer with. */
+export interface InventoryServiceResponseMessage {
+  requestId: string;
+  serviceReference: InventoryServiceReference;
+  deviceId: string;
+  responseCode: InventoryResponseCode;
+  message: string;
+}
+
+/** `inventory.service-responses` for a command that could not be read: nothing was recorded. */
+export interface InventoryMalformedResponseMessage {
+  requestId: string | null;
+  serviceReference: string | null;
+  deviceId: string | null;
+  responseCode: 'MALFORMED';
+  message: string;
+  errors: Array<{ field: string; reason: string }>;
+}
+
+/** `inventory.device-reports`, keyed by Device ID: lifecycle facts reported by the DSP integration. */
+export type InventoryDeviceReportMessage =
+  | { kind: 'status'; reportId: string; deviceId: string; status: InventorySmiStatus; reason: string; sender: InventorySender }
+  | {
+      kind: 'responsible-supplier';
+      reportId: string;
+      deviceId: string;
+      supplierPartyId: string;
+      supplierUserId?: string | null;
+      effectiveFrom: string;
+      sender: InventorySender;
+    };

@@ -1,0 +1,90 @@
+import { INVENTORY_MESSAGE_SCHEMAS } from '@smi/contracts';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { fold } from '@smi/decider';
+import { Sender, ServiceRequestCommand, decideServiceRequest, deviceDecider } from '../device/device.decider';
+import { answered, responseBody } from '../device/service-request-answered';
+import { readDeviceReportMessage } from '../device-reports/device-report-input';
+import { malformedResponseBody, readServiceRequestMessage } from './service-request-input';
+
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+addFormats(ajv);
+const requestSchema = ajv.compile(INVENTORY_MESSAGE_SCHEMAS['inventory.service-requests']);
+const responseSchema = ajv.compile(INVENTORY_MESSAGE_SCHEMAS['inventory.service-responses']);
+const reportSchema = ajv.compile(INVENTORY_MESSAGE_SCHEMAS['inventory.device-reports']);
+
+const AT = '2024-05-01T09:30:00.000Z';
+const USER = '90-B3-D5-1F-30-01-00-01';
+const DEVICE = '00-DB-12-34-56-78-90-A0';
+const SENDER = { userId: USER, partyId: 'SUPPLIER-A', partyType: 'supplier', roles: ['IS'] };
+const DSP = { userId: 'dsp-integration', partyId: 'DSP', partyType: 'dsp', roles: [] };
+const sr84 = { serviceReference: '8.4', requestId: `${USER}:${DEVICE}:1002`, deviceId: DEVICE, changes: { esmeVariant: 'B' }, sender: SENDER };
+const sr122 = { serviceReference: '12.2', requestId: `${USER}:${DEVICE}:1001`, deviceId: DEVICE, deviceType: 'ESME', manufacturer: '1063', model: '00050203', firmwareVersion: '38040404', smetsVersion: 'SMETS2', esmeVariant: 'A', sender: SENDER };
+
+// The published schemas and the code that reads the topics must agree on what is acceptable.
+describe('the published message schemas agree with the inventory', () => {
+  it.each<[string, unknown]>([
+    ['SR8.4', sr84],
+    ['SR8.4 clearing firmware and variant', { ...sr84, changes: { deviceType: 'TYPE2', firmwareVersion: null, esmeVariant: null } }],
+    ['SR8.4 in lower case without dashes', { ...sr84, deviceId: '00db1234567890a0', requestId: '90b3d51f30010001:00db1234567890a0:9', sender: { ...SENDER, userId: '90b3d51f30010001' } }],
+    ['SR12.2', sr122],
+    ['SR12.2 of a Type 2 device', { ...sr122, deviceType: 'TYPE2', firmwareVersion: null, esmeVariant: null }],
+    ['SR12.2 of a GSME leaving out the optional fields', (({ esmeVariant: _v, ...rest }) => ({ ...rest, deviceType: 'GSME' }))(sr122)],
+    ['a request from a non-supplier (answered E2, not malformed)', { ...sr84, sender: { ...SENDER, partyType: 'network' } }],
+  ])('accepts %s', (_why, message) => {
+    expect({ valid: requestSchema(message), errors: requestSchema.errors ?? null }).toEqual({ valid: true, errors: null });
+    expect(readServiceRequestMessage(message, AT).ok).toBe(true);
+  });
+
+  it.each<[string, unknown]>([
+    ['no serviceReference', { ...sr84, serviceReference: undefined }],
+    ['an SR8.4 with SR12.2 fields', { ...sr84, deviceType: 'ESME' }],
+    ['no changes', { ...sr84, changes: {} }],
+    ['an unknown change', { ...sr84, changes: { colour: 'red' } }],
+    ['a bad variant', { ...sr84, changes: { esmeVariant: 'E' } }],
+    ['a null device type', { ...sr84, changes: { deviceType: null } }],
+    ['a short Device ID', { ...sr84, deviceId: '00-DB' }],
+    ['a RequestID with a 21-digit counter', { ...sr84, requestId: `${USER}:${DEVICE}:123456789012345678901` }],
+    ['no sender', { ...sr84, sender: undefined }],
+    ['a sender user that is not an EUI-64', { ...sr84, sender: { ...SENDER, userId: 'alice' } }],
+    ['an SR12.2 without a SMETS version', { ...sr122, smetsVersion: undefined }],
+    ['an SR12.2 with a lower-case variant', { ...sr122, esmeVariant: 'ad' }],
+    ['a JSON array', [sr84]],
+  ])('refuses %s', (_why, message) => {
+    const plain = JSON.parse(JSON.stringify(message)) as unknown;
+    expect(requestSchema(plain)).toBe(false);
+    expect(readServiceRequestMessage(plain, AT).ok).toBe(false);
+  });
+
+  it('every answer the rules give, and every MALFORMED answer, fits the response schema', () => {
+    const supplier: Sender = { ...SENDER, partyType: 'supplier' };
+    const commands: ServiceRequestCommand[] = [
+      { type: 'UpdateInventory', requestId: `${USER}:${DEVICE}:1`, deviceId: DEVICE, sender: supplier, at: AT, changes: { esmeVariant: 'B' } },
+      { type: 'PreNotifyDevice', requestId: `${USER}:${DEVICE}:2`, deviceId: DEVICE, sender: supplier, at: AT, deviceType: 'ESME', manufacturer: '1063', model: '00050203', firmwareVersion: '38040404', smetsVersion: 'SMETS2', esmeVariant: 'A' },
+      { type: 'PreNotifyDevice', requestId: `${USER}:${DEVICE}:3`, deviceId: DEVICE, sender: { ...supplier, partyType: 'network' }, at: AT, deviceType: 'ESME', manufacturer: '1063', model: '00050203', firmwareVersion: '38040404', smetsVersion: 'SMETS2', esmeVariant: null },
+    ];
+    for (const command of commands) {
+      const { response } = decideServiceRequest(command, fold(deviceDecider, []));
+      const body = responseBody(answered(response, { deviceId: DEVICE, sender: supplier, channel: 'kafka', receivedAt: AT }));
+      expect({ body, valid: responseSchema(body), errors: responseSchema.errors ?? null }).toEqual({ body, valid: true, errors: null });
+    }
+    for (const raw of [{ ...sr84, changes: {} }, 'not an object', { ...sr84, requestId: 7 }]) {
+      const read = readServiceRequestMessage(raw, AT);
+      if (read.ok) throw new Error('expected a malformed message');
+      const body = malformedResponseBody(read);
+      expect({ body, valid: responseSchema(body), errors: responseSchema.errors ?? null }).toEqual({ body, valid: true, errors: null });
+    }
+  });
+
+  it.each<[string, unknown, boolean]>([
+    ['a status report', { kind: 'status', reportId: 'dsp-1', deviceId: DEVICE, status: 'Commissioned', reason: 'commissioned', sender: DSP }, true],
+    ['a Change of Supplier', { kind: 'responsible-supplier', reportId: 'dsp-2', deviceId: DEVICE, supplierPartyId: 'SUPPLIER-B', supplierUserId: null, effectiveFrom: '2024-06-01', sender: DSP }, true],
+    ['an unknown status', { kind: 'status', reportId: 'dsp-3', deviceId: DEVICE, status: 'Installed', reason: 'x', sender: DSP }, false],
+    ['a report without an id', { kind: 'status', deviceId: DEVICE, status: 'Commissioned', reason: 'x', sender: DSP }, false],
+    ['an unknown kind', { kind: 'colour', reportId: 'dsp-4', deviceId: DEVICE, sender: DSP }, false],
+    ['a date that is not a date', { kind: 'responsible-supplier', reportId: 'dsp-5', deviceId: DEVICE, supplierPartyId: 'B', effectiveFrom: 'June', sender: DSP }, false],
+  ])('device reports: %s', (_why, message, acceptable) => {
+    expect(reportSchema(message)).toBe(acceptable);
+    expect(readDeviceReportMessage(message, AT).ok).toBe(acceptable);
+  });
+});

@@ -1,0 +1,92 @@
+import { FieldError } from '@smi/service-runtime';
+import { DETAIL_FIELDS, InventoryChanges, PreNotifyDevice, Sender, ServiceRequestCommand, UpdateInventory } from '../device/device.decider';
+import { PartyType, requestIdProblem } from '../device/identifiers';
+import { validatePlain } from '../shared/validators';
+import { InventoryChangesDto, PreNotifyDeviceDto, PreNotifyDeviceMessageDto, UpdateInventoryDto, UpdateInventoryMessageDto } from './service-requests.dto';
+
+/*
+ * Turning a validated request into a decider command, and reading a Kafka message into one. Both channels
+ * go through the same DTO classes and the same RequestID check, so they accept and refuse the same things.
+ */
+
+export function preNotifyCommand(dto: PreNotifyDeviceDto, sender: Sender, at: string): PreNotifyDevice {
+  return {
+    type: 'PreNotifyDevice',
+    requestId: dto.requestId,
+    deviceId: dto.deviceId,
+    sender,
+    at,
+    deviceType: dto.deviceType,
+    manufacturer: dto.manufacturer,
+    model: dto.model,
+    firmwareVersion: dto.firmwareVersion ?? null,
+    smetsVersion: dto.smetsVersion,
+    esmeVariant: dto.esmeVariant ?? null,
+  };
+}
+
+export function updateInventoryCommand(dto: UpdateInventoryDto, sender: Sender, at: string): UpdateInventory {
+  return { type: 'UpdateInventory', requestId: dto.requestId, deviceId: dto.deviceId, sender, at, changes: changesOf(dto.changes) };
+}
+
+/** Only the fields the sender named: a DTO instance also carries the others as undefined. */
+function changesOf(dto: InventoryChangesDto): InventoryChanges {
+  const changes: Record<string, unknown> = {};
+  for (const field of DETAIL_FIELDS) if (dto[field] !== undefined) changes[field] = dto[field];
+  return changes as InventoryChanges;
+}
+
+/**
+ * The RequestID must name the device and the sender, so one user cannot replay another user's RequestID
+ * (and read the stored answer to someone else's request) nor aim a RequestID at a different device.
+ */
+export function requestIdErrors(dto: { requestId: string; deviceId: string }, senderUserId: string): FieldError[] {
+  const problem = requestIdProblem(dto.requestId, { deviceId: dto.deviceId, userId: senderUserId });
+  return problem === undefined ? [] : [{ field: 'requestId', reason: problem }];
+}
+
+export function senderOf(actor: { userId: string; partyId: string; partyType: string; roles: readonly string[] }): Sender {
+  return { userId: actor.userId, partyId: actor.partyId, partyType: actor.partyType as PartyType, roles: [...actor.roles] };
+}
+
+/** A Kafka command that can be decided, or the field errors that keep it from being one. */
+export type ReadMessage =
+  | { ok: true; command: ServiceRequestCommand }
+  | { ok: false; errors: FieldError[]; requestId: string | null; serviceReference: string | null; deviceId: string | null };
+
+/** Reads an `inventory.service-requests` message value that is already parsed JSON. */
+export function readServiceRequestMessage(raw: unknown, receivedAt: string): ReadMessage {
+  const record = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const echo = {
+    requestId: typeof record.requestId === 'string' ? record.requestId : null,
+    serviceReference: typeof record.serviceReference === 'string' ? record.serviceReference : null,
+    deviceId: typeof record.deviceId === 'string' ? record.deviceId : null,
+  };
+  const reference = record.serviceReference;
+  if (reference !== '12.2' && reference !== '8.4') {
+    const errors = raw === record ? [{ field: 'serviceReference', reason: 'serviceReference must be "12.2" or "8.4"' }] : [{ field: '', reason: 'the message must be a JSON object' }];
+    return { ok: false, errors, ...echo };
+  }
+  if (reference === '12.2') {
+    const { value, errors } = validatePlain(PreNotifyDeviceMessageDto, raw);
+    const all = errors.length > 0 ? errors : requestIdErrors(value, value.sender.userId);
+    if (all.length > 0) return { ok: false, errors: all, ...echo };
+    return { ok: true, command: preNotifyCommand(value, senderOf(value.sender), receivedAt) };
+  }
+  const { value, errors } = validatePlain(UpdateInventoryMessageDto, raw);
+  const all = errors.length > 0 ? errors : requestIdErrors(value, value.sender.userId);
+  if (all.length > 0) return { ok: false, errors: all, ...echo };
+  return { ok: true, command: updateInventoryCommand(value, senderOf(value.sender), receivedAt) };
+}
+
+/** The answer to a command that cannot be decided: what could be read of it, and why it was refused. */
+export function malformedResponseBody(read: Extract<ReadMessage, { ok: false }>) {
+  return {
+    requestId: read.requestId,
+    serviceReference: read.serviceReference,
+    deviceId: read.deviceId,
+    responseCode: 'MALFORMED' as const,
+    message: `request validation failed: ${read.errors.map((e) => (e.field ? `${e.field}: ${e.reason}` : e.reason)).join('; ')}`,
+    errors: read.errors,
+  };
+}

@@ -1,0 +1,89 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { PermanentMessageError } from '@smi/consumer';
+import { IncomingMessage, KafkaClient, MessageProducer, OutgoingMessage } from '@smi/kafka';
+import { ConsumerHost, HostedConsumerOptions, KAFKA_CLIENT, MESSAGE_PRODUCER, ResolvedTopics, TOPICS } from '@smi/service-runtime';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { normaliseRequestId } from '../device/identifiers';
+import { responseBody } from '../device/service-request-answered';
+import { DeviceWork, DeviceWriter } from '../device-store/device-writer';
+import { INVENTORY_TOPICS, responseHeaders, serviceResponseMessage } from '../topics';
+import { malformedResponseBody, ReadMessage, readServiceRequestMessage } from './service-request-input';
+
+/**
+ * SR12.2 and SR8.4 from `inventory.service-requests`, as relayed by a DSP gateway that authenticated the
+ * sender. A batch (up to 500 messages, one transaction with the inbox) is decided together by DeviceWriter.
+ *
+ * Answers reach `inventory.service-responses` in three ways:
+ * - a new answer is recorded (ServiceRequestAnswered, channel kafka) and the outbox relay publishes it;
+ * - a repeated RequestID re-publishes the stored answer, directly, before the batch commits;
+ * - a command that cannot be read gets a MALFORMED answer with field errors, directly, and nothing is recorded.
+ * Direct sends happen inside the transaction: if the send fails the batch is retried, so an answer is never
+ * lost (a retry can repeat one). A value that is not JSON at all goes to the dead-letter topic.
+ */
+@Injectable()
+export class ServiceRequestsConsumer extends ConsumerHost {
+  constructor(
+    @Inject(KAFKA_CLIENT) kafka: KafkaClient,
+    dataSource: DataSource,
+    @Inject(TOPICS) private readonly topics: ResolvedTopics,
+    @Inject(MESSAGE_PRODUCER) private readonly producer: MessageProducer,
+    private readonly writer: DeviceWriter,
+  ) {
+    super(kafka, dataSource);
+  }
+
+  protected consumerOptions(): HostedConsumerOptions {
+    return {
+      name: 'inventory.service-requests',
+      groupId: this.topics.name('inventory.service-requests'),
+      topics: [this.topics.name(INVENTORY_TOPICS.serviceRequests)],
+      handleBatch: (messages, manager) => this.handleBatch(messages, manager),
+    };
+  }
+
+  async handleBatch(messages: IncomingMessage[], manager: EntityManager): Promise<void> {
+    const receivedAt = new Date().toISOString();
+    const direct: OutgoingMessage[] = [];
+    const works: DeviceWork[] = [];
+    for (const message of messages) {
+      const read = readServiceRequestMessage(parseJson(message), receivedAt);
+      if (!read.ok) {
+        direct.push(malformedResponse(read));
+        continue;
+      }
+      works.push({ kind: 'service-request', command: read.command, channel: 'kafka', correlationId: normaliseRequestId(read.command.requestId) });
+    }
+    const results = await this.writer.write(manager, works);
+    results.forEach((result, i) => {
+      if (result.kind === 'answered' && result.repeated) direct.push(serviceResponseMessage(responseBody(result.answer), randomUUID()));
+      if (result.kind === 'refused') {
+        const { command } = works[i];
+        const field = typeof result.error.details.field === 'string' ? result.error.details.field : '';
+        direct.push(
+          malformedResponse({
+            ok: false,
+            errors: [{ field, reason: result.error.message }],
+            requestId: command.requestId,
+            serviceReference: command.type === 'PreNotifyDevice' ? '12.2' : '8.4',
+            deviceId: command.deviceId,
+          }),
+        );
+      }
+    });
+    await this.producer.send(this.topics.name(INVENTORY_TOPICS.serviceResponses), direct);
+  }
+}
+
+function parseJson(message: IncomingMessage): unknown {
+  const text = message.value?.toString('utf8') ?? '';
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new PermanentMessageError(`service request is not JSON: ${(error as Error).message}`);
+  }
+}
+
+function malformedResponse(read: Extract<ReadMessage, { ok: false }>): OutgoingMessage {
+  return { key: read.requestId, value: JSON.stringify(malformedResponseBody(read)), headers: responseHeaders(read.requestId, randomUUID()) };
+}
