@@ -89,6 +89,39 @@ describe('PostgresEventStore', () => {
     expect(new Set(ok.flatMap((r) => r.events.map((e) => e.transactionId))).size).toBe(1);
   });
 
+  it('refuses an existing stream for no_stream inside a batch, naming it and storing nothing', async () => {
+    await store.append('device-10', [{ type: 'Created', data: {} }], NO_STREAM, meta);
+    const refused = store.appendMany(
+      [
+        { streamId: 'device-11', events: [{ type: 'Created', data: {} }], expectedVersion: NO_STREAM },
+        { streamId: 'device-10', events: [{ type: 'Created', data: {} }], expectedVersion: NO_STREAM },
+      ],
+      meta,
+    );
+    await expect(refused).rejects.toBeInstanceOf(ConcurrencyError);
+    await expect(refused).rejects.toMatchObject({ streamId: 'device-10', expectedVersion: NO_STREAM });
+    expect(await store.streamVersion('device-11')).toBe(0);
+  });
+
+  it('refuses no_stream in a caller transaction without aborting it', async () => {
+    await store.append('device-12', [{ type: 'Created', data: {} }], NO_STREAM, meta);
+    const stillUsable = await dataSource.transaction(async (manager) => {
+      await expect(store.append('device-12', [{ type: 'Created', data: {} }], NO_STREAM, meta, manager)).rejects.toThrow(/expected at no_stream but is at 1/);
+      const [row] = await manager.query(`SELECT 1 AS ok`);
+      return row.ok;
+    });
+    expect(stillUsable).toBe(1);
+  });
+
+  it('returns what was stored: data as JSON round-trips it and a null body', async () => {
+    const [result] = await store.appendMany(
+      [{ streamId: 'device-13', events: [{ type: 'Created', data: { at: new Date('2025-01-02T03:04:05Z'), n: 1 } }, { type: 'Touched', data: null }], expectedVersion: NO_STREAM }],
+      meta,
+    );
+    expect(result.events.map((e) => e.data)).toEqual([{ at: '2025-01-02T03:04:05.000Z', n: 1 }, null]);
+    expect(await store.readStream('device-13')).toEqual(result.events);
+  });
+
   it('joins the caller transaction so a read model and the events commit or roll back together', async () => {
     await dataSource.query(`CREATE TABLE IF NOT EXISTS inline_model (id text primary key)`);
     await expect(

@@ -115,8 +115,10 @@ export class PostgresEventStore {
       { kind: SpanKind.INTERNAL, attributes: { 'smi.streams': requests.length, 'smi.source_service': this.options.sourceService } },
       async (span) => {
         try {
-          const run = (m: EntityManager) => this.insert(m, requests, metadata);
-          const results = manager ? await run(manager) : await this.dataSource.transaction(run);
+          const run = (m: EntityManager) => this.insert(m, requests, metadata, !manager);
+          // New streams need no lookup (see insert), and one INSERT is atomic on its own: no BEGIN/COMMIT round trips.
+          const oneStatement = !manager && requests.every((r) => r.expectedVersion === NO_STREAM);
+          const results = manager ? await run(manager) : oneStatement ? await run(this.dataSource.manager) : await this.dataSource.transaction(run);
           span.setAttribute('smi.events', results.reduce((n, r) => n + r.events.length, 0));
           return results;
         } catch (error) {
@@ -130,13 +132,22 @@ export class PostgresEventStore {
     );
   }
 
-  private async insert(manager: EntityManager, requests: AppendRequest[], metadata: AppendMetadata): Promise<AppendResult[]> {
-    const streamIds = requests.map((r) => r.streamId);
-    const rows: Array<{ stream_id: string; version: number }> = await manager.query(
-      `SELECT stream_id, max(stream_version) AS version FROM events WHERE stream_id = ANY($1::text[]) GROUP BY stream_id`,
-      [streamIds],
-    );
-    const current = new Map(rows.map((r) => [r.stream_id, Number(r.version)]));
+  private async insert(manager: EntityManager, requests: AppendRequest[], metadata: AppendMetadata, ownTransaction: boolean): Promise<AppendResult[]> {
+    // A new stream (NO_STREAM) needs no lookup when the transaction is ours: its version 1 already existing breaks
+    // events_stream_version_unique, which becomes the ConcurrencyError, and aborts only our own transaction. In a
+    // caller's transaction it is looked up first, so that refusing it leaves their transaction usable.
+    const lookup = requests.filter((r) => !(ownTransaction && r.expectedVersion === NO_STREAM)).map((r) => r.streamId);
+    const current = new Map<string, number>();
+    if (lookup.length > 0) {
+      // One index probe per stream whatever the statistics say: `stream_id = ANY($1) GROUP BY stream_id` was planned
+      // as a sequential scan of the whole table while a freshly loaded table was not yet analysed.
+      const rows: Array<{ stream_id: string; version: number | null }> = await manager.query(
+        `SELECT s.stream_id, (SELECT max(e.stream_version) FROM events e WHERE e.stream_id = s.stream_id) AS version
+         FROM unnest($1::text[]) AS s(stream_id)`,
+        [lookup],
+      );
+      for (const row of rows) if (row.version !== null) current.set(row.stream_id, Number(row.version));
+    }
 
     const traceContext: Record<string, string> = {};
     propagation.inject(context.active(), traceContext);
@@ -147,7 +158,7 @@ export class PostgresEventStore {
       ...(traceContext.tracestate ? { tracestate: traceContext.tracestate } : {}),
     };
 
-    const columns = { stream: [] as string[], version: [] as number[], id: [] as string[], type: [] as string[], schema: [] as number[], data: [] as string[], meta: [] as string[] };
+    const rows: Array<Omit<EventRow, 'position' | 'transaction_id' | 'recorded_at'>> = [];
     const nextVersions = new Map<string, number>();
     for (const request of requests) {
       const actual = current.get(request.streamId) ?? 0;
@@ -155,41 +166,51 @@ export class PostgresEventStore {
       let version = actual;
       for (const event of request.events) {
         version += 1;
-        columns.stream.push(request.streamId);
-        columns.version.push(version);
-        columns.id.push(event.eventId ?? randomUUID());
-        columns.type.push(event.type);
-        columns.schema.push(event.schemaVersion ?? this.upcasters.currentVersion(event.type));
-        columns.data.push(JSON.stringify(event.data ?? null));
-        columns.meta.push(JSON.stringify({ ...baseMetadata, ...(event.metadata ?? {}) }));
+        rows.push({
+          stream_id: request.streamId,
+          stream_version: version,
+          event_id: event.eventId ?? randomUUID(),
+          event_type: event.type,
+          schema_version: event.schemaVersion ?? this.upcasters.currentVersion(event.type),
+          data: event.data ?? null,
+          metadata: { ...baseMetadata, ...(event.metadata ?? {}) },
+        });
       }
       nextVersions.set(request.streamId, version);
     }
 
-    let inserted: EventRow[] = [];
-    if (columns.stream.length > 0) {
+    const byStream = new Map<string, RecordedEvent[]>();
+    if (rows.length > 0) {
+      // The whole batch as one JSON document: PostgreSQL parses it in one go, where text[]/jsonb[] parameters cost
+      // an array literal with every quote of every event escaped. Only the columns the database assigns come back;
+      // the rest is read from the same JSON, so callers get exactly what was stored.
+      const json = JSON.stringify(rows);
+      let assigned: Array<{ stream_id: string; stream_version: number; position: string; transaction_id: string; recorded_at: Date }>;
       try {
-        inserted = await manager.query(
+        assigned = await manager.query(
           `INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
-           SELECT * FROM unnest($1::text[], $2::int[], $3::uuid[], $4::text[], $5::int[], $6::jsonb[], $7::jsonb[])
-           RETURNING ${COLUMNS}`,
-          [columns.stream, columns.version, columns.id, columns.type, columns.schema, columns.data, columns.meta],
+           SELECT r.stream_id, r.stream_version, r.event_id, r.event_type, r.schema_version, coalesce(r.data, 'null'::jsonb), r.metadata
+           FROM json_to_recordset($1::json) AS r(stream_id text, stream_version int, event_id uuid, event_type text, schema_version int, data jsonb, metadata jsonb)
+           RETURNING stream_id, stream_version, position::text AS position, transaction_id::text AS transaction_id, recorded_at`,
+          [json],
         );
       } catch (error) {
         throw translateConflict(error, requests);
       }
-    }
-
-    const byStream = new Map<string, RecordedEvent[]>();
-    for (const row of inserted) {
-      const list = byStream.get(row.stream_id) ?? [];
-      list.push(this.toRecorded(row));
-      byStream.set(row.stream_id, list);
+      const stored = JSON.parse(json) as typeof rows;
+      const byKey = new Map(assigned.map((a) => [`${a.stream_id}\u0000${a.stream_version}`, a]));
+      for (const row of stored) {
+        const db = byKey.get(`${row.stream_id}\u0000${row.stream_version}`);
+        if (!db) throw new Error(`the database returned no position for ${row.stream_id} version ${row.stream_version}`);
+        const list = byStream.get(row.stream_id) ?? [];
+        list.push(this.toRecorded({ ...row, position: db.position, transaction_id: db.transaction_id, recorded_at: db.recorded_at }));
+        byStream.set(row.stream_id, list);
+      }
     }
     return requests.map((request) => ({
       streamId: request.streamId,
       nextVersion: nextVersions.get(request.streamId) ?? 0,
-      events: (byStream.get(request.streamId) ?? []).sort((a, b) => a.streamVersion - b.streamVersion),
+      events: byStream.get(request.streamId) ?? [],
     }));
   }
 
@@ -230,15 +251,25 @@ export class PostgresEventStore {
    * Positions are handed out at INSERT time, so a transaction holding position 10 can commit after
    * one holding 11. A reader ordering by position alone would see 11, move its checkpoint past 10
    * and never see 10. Ordering by (transaction id, position) and reading only transactions older than
-   * the oldest one still in flight (the snapshot's xmin) means everything returned is committed and
-   * nothing can later appear before the checkpoint.
+   * the oldest one still in flight means everything returned is committed and nothing can later appear
+   * before the checkpoint.
+   *
+   * "In flight" leaves out transactions known to run in another database of the same server: they cannot
+   * write this table, yet the snapshot's own xmin counts them, so one long transaction anywhere on the
+   * server (another service's, a migration's) would hold back every relay and projection. A transaction
+   * whose database cannot be told (it ended meanwhile, it is prepared) still counts.
    */
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
     const after = options.after ?? START;
     const rows: EventRow[] = await this.dataSource.query(
       `SELECT ${COLUMNS} FROM events
        WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
-         AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+         AND transaction_id < (
+           SELECT coalesce(min(running), pg_snapshot_xmax(pg_current_snapshot()))
+           FROM pg_snapshot_xip(pg_current_snapshot()) AS running
+           WHERE running::text::bigint % 4294967296 NOT IN (
+             SELECT backend_xid::text::bigint FROM pg_stat_activity
+             WHERE backend_xid IS NOT NULL AND datname <> current_database()))
          AND ($4::text[] IS NULL OR event_type = ANY($4::text[]))
        ORDER BY events.transaction_id, events.position
        LIMIT $3`,

@@ -49,6 +49,24 @@ describe('readAll never skips an event', () => {
     }
   });
 
+  it('is not held back by a transaction in another database of the same server', async () => {
+    const other = await createTestDatabase('no_skip_other');
+    const elsewhere = new Client({ connectionString: other.url });
+    await elsewhere.connect();
+    try {
+      const before = (await drain(store, START)).checkpoint;
+      await elsewhere.query('BEGIN');
+      await elsewhere.query('SELECT pg_current_xact_id()'); // a transaction id, as any writing transaction has
+      const { events } = await store.append('beside-1', [{ type: 'Beside', data: {} }], ANY, meta);
+      const page = await store.readAll({ after: before });
+      expect(page.events.map((e) => e.eventId)).toEqual([events[0].eventId]);
+      await elsewhere.query('ROLLBACK');
+    } finally {
+      await elsewhere.end();
+      await other.drop();
+    }
+  });
+
   it('every concurrent reader sees every committed event exactly once, in per-stream order', async () => {
     const start = (await drain(store, START)).checkpoint;
     const writers = 24;
