@@ -10,7 +10,8 @@ const os = require('node:os');
 const path = require('node:path');
 
 const repoRoot = path.resolve(__dirname, '..');
-const bin = (pkg, file) => require.resolve(`${pkg}/${file}`);
+// Paths into node_modules rather than require.resolve: some packages' `exports` hide their bin files.
+const bin = (pkg, file) => path.join(repoRoot, 'node_modules', pkg, file);
 
 function run(label, args) {
   process.stderr.write(`\n[test] ${label}\n`);
