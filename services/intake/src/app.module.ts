@@ -1,9 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServicePlatformModule } from '@smi/service-runtime';
 import { INTAKE_MIGRATIONS } from './migrations';
+import { DataRequestsModule } from './data-requests/data-requests.module';
+import { FixesModule } from './fixes/fixes.module';
+import { ItemsModule } from './items/items.module';
+import { GlossaryModule } from './glossary/glossary.module';
 import { PartiesModule } from './parties/parties.module';
 import { registryOverviewProjection } from './parties/registry-overview.projection';
+import { ReportsModule } from './reports/reports.module';
 import { intakeDatabaseUrl, IntakeSettings } from './settings';
+import { SubmissionsModule } from './submissions/submissions.module';
 
 @Module({})
 export class AppModule {
@@ -20,6 +26,12 @@ export class AppModule {
           projections: [registryOverviewProjection],
         }),
         PartiesModule,
+        SubmissionsModule,
+        ItemsModule,
+        GlossaryModule,
+        ReportsModule,
+        FixesModule,
+        DataRequestsModule.register({ overdueCheckIntervalMs: settings.INTAKE_OVERDUE_CHECK_INTERVAL_MS }),
       ],
     };
   }

@@ -3,6 +3,7 @@ import { loadConfigOrExit } from '@smi/config';
 import { bootstrapService } from '@smi/service-runtime';
 import { AppModule } from './app.module';
 import { intakeDatabaseUrl, IntakeSettings } from './settings';
+import { registerSubmissionUploads } from './submissions/submission-upload';
 
 async function main(): Promise<void> {
   const settings = loadConfigOrExit(IntakeSettings);
@@ -14,6 +15,8 @@ async function main(): Promise<void> {
     rootModule: AppModule.register(settings),
     host: settings.HTTP_HOST,
     port: settings.INTAKE_PORT,
+    // Submission files stream in as multipart or raw CSV/.xlsx bodies, with their own size limit.
+    configure: (app) => registerSubmissionUploads(app, settings.INTAKE_MAX_UPLOAD_BYTES),
   });
 }
 

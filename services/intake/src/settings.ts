@@ -11,6 +11,18 @@ export class IntakeSettings extends CommonSettings {
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/[^/]+\/[a-z_][a-z0-9_]*(\?.*)?$/, { message: 'must be a postgres:// URL naming a database (lower-case letters, digits, _)' })
   INTAKE_DATABASE_URL?: string = undefined;
+
+  /** How often each instance looks for data requests whose 15 working days have run out (milliseconds). */
+  @IsInt()
+  @Min(100)
+  @Max(86_400_000)
+  INTAKE_OVERDUE_CHECK_INTERVAL_MS = 60_000;
+
+  /** Largest submission file accepted (bytes); larger uploads are answered 413 and nothing is recorded. */
+  @IsInt()
+  @Min(1024)
+  @Max(4 * 1024 * 1024 * 1024)
+  INTAKE_MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 }
 
 export function intakeDatabaseUrl(settings: IntakeSettings): string {

@@ -1,11 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServicePlatformModule } from '@smi/service-runtime';
+import { BulkCorrectionsModule } from './bulk-corrections/bulk-corrections.module';
 import { DeviceReportsModule } from './device-reports/device-reports.module';
 import { DevicesModule } from './devices/devices.module';
 import { INVENTORY_MIGRATIONS } from './migrations';
 import { ServiceRequestsModule } from './service-requests/service-requests.module';
 import { inventoryDatabaseUrl, InventorySettings } from './settings';
 import { INVENTORY_TOPICS, serviceResponseMessages } from './topics';
+import { VariantOutliersModule } from './variant-outliers/variant-outliers.module';
 
 @Module({})
 export class AppModule {
@@ -27,6 +29,8 @@ export class AppModule {
         ServiceRequestsModule,
         DeviceReportsModule,
         DevicesModule,
+        BulkCorrectionsModule,
+        VariantOutliersModule,
       ],
     };
   }

@@ -2,6 +2,7 @@ import './instrument';
 import { loadConfigOrExit } from '@smi/config';
 import { bootstrapService } from '@smi/service-runtime';
 import { AppModule } from './app.module';
+import { registerCorrectionUploads } from './bulk-corrections/correction-upload';
 import { inventoryDatabaseUrl, InventorySettings } from './settings';
 
 async function main(): Promise<void> {
@@ -14,6 +15,8 @@ async function main(): Promise<void> {
     rootModule: AppModule.register(settings),
     host: settings.HTTP_HOST,
     port: settings.INVENTORY_PORT,
+    // Bulk correction files stream in (multipart or a text/csv body) under their own size limit.
+    configure: (app) => registerCorrectionUploads(app, settings.INVENTORY_BULK_MAX_UPLOAD_BYTES),
   });
 }
 

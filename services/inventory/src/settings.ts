@@ -18,6 +18,47 @@ export class InventorySettings extends CommonSettings {
    */
   @IsIn(['Pending', 'NotApplicable'])
   INVENTORY_TYPE2_INITIAL_STATUS: 'Pending' | 'NotApplicable' = 'Pending';
+
+  /**
+   * Partitions of inventory.service-requests decided at the same time, each in its own transaction and still in
+   * order. Commands are keyed by Device ID, so no two partitions touch one device; one at a time leaves the
+   * database idle while the service works and the reverse, and at a steady 1,000/s a partition's answers wait
+   * behind every other partition's commit.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(32)
+  INVENTORY_SR_CONCURRENT_PARTITIONS = 6;
+
+  /**
+   * Largest bulk correction file, in bytes. A `Device ID,ESME Variant` row is about 30 bytes, so the default
+   * 64 MiB holds some two million rows: the whole 719,000-device backlog in one file with room to spare.
+   */
+  @IsInt()
+  @Min(1024)
+  @Max(1024 * 1024 * 1024)
+  INVENTORY_BULK_MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
+
+  /** Rows of a bulk correction decided in one transaction (one DeviceWriter batch). */
+  @IsInt()
+  @Min(1)
+  @Max(5000)
+  INVENTORY_BULK_BATCH_SIZE = 1000;
+
+  /**
+   * Lanes a new bulk correction is dealt into by Device ID: lanes share no device, so their batches run side by
+   * side (one transaction each), the database working on one while the service decides another.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(8)
+  INVENTORY_BULK_LANES = 2;
+
+  /** How often an idle instance looks for bulk corrections to run (another instance may have accepted them). */
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  INVENTORY_BULK_POLL_INTERVAL_MS = 2000;
 }
 
 export function inventoryDatabaseUrl(settings: InventorySettings): string {

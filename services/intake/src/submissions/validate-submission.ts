@@ -1,3 +1,4 @@
+import { FirstRowIndex } from './first-row-index';
 import { RowRejection } from './submission-errors';
 import { SubmissionRow } from './submission-row';
 import { SubmittedItem } from './submitted-item';
@@ -11,23 +12,21 @@ export type SubmissionOutcome =
  * Validates a stream of rows, one outcome per row in file order. Besides each row's own checks, an
  * Identifier may appear once per file: every later row with it is rejected with DUPLICATE_IN_FILE naming
  * the first, even when the first row was itself rejected (the file still repeats the key). Only the
- * identifiers seen so far are remembered, so memory grows with the number of rows, never with their text.
+ * identifiers seen so far are remembered (about 24 bytes each, see FirstRowIndex), never the rows' text.
  */
 export async function* validateSubmission(
   rows: AsyncIterable<SubmissionRow> | Iterable<SubmissionRow>,
   context: ValidationContext,
 ): AsyncGenerator<SubmissionOutcome, void, undefined> {
-  const firstRowOf = new Map<string, number>();
+  const firstRowOf = new FirstRowIndex();
   for await (const row of rows) {
     const result = validateRow(row, context);
     const errors = result.ok ? [] : [...result.errors];
     // A row of the wrong shape may have its cells shifted, so its Identifier cell is not trusted.
     const identifier = row.errors.length > 0 ? undefined : canonicalIdentifier(row.cells.Identifier);
     if (identifier !== undefined) {
-      const first = firstRowOf.get(identifier);
-      if (first === undefined) {
-        firstRowOf.set(identifier, row.row);
-      } else {
+      const first = firstRowOf.firstOrRemember(identifier, row.row);
+      if (first !== undefined) {
         errors.push({
           row: row.row,
           column: 'Identifier',

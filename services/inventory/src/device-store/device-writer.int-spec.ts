@@ -148,6 +148,17 @@ describe('DeviceWriter against PostgreSQL', () => {
     await expectProjectionMatchesStream(device);
   });
 
+  it('decides on the stream, not on the read model row, when the row is not at the stream\'s version', async () => {
+    const device = newDevice();
+    await one(sr(preNotify(device)));
+    await one(report(status(device, 'Commissioned')));
+    // A row that says something the stream does not: it must not be taken as the device's state.
+    await dataSource.query(`UPDATE smi_devices SET esme_variant = 'C', version = version - 1 WHERE device_id = $1`, [device]);
+    const answer = answerOf(await one(sr(update(device, { esmeVariant: 'C' }))));
+    expect(answer).toMatchObject({ responseCode: 'I0', message: 'ESME Variant corrected from A to C' });
+    await expectProjectionMatchesStream(device);
+  });
+
   it('records nothing for a command the decider cannot read, and leaves its RequestID free', async () => {
     const device = newDevice();
     const requestId = rid(A1, device);

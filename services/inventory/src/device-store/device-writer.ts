@@ -14,7 +14,7 @@ import {
 } from '../device/device.decider';
 import { deviceStreamId, normaliseDeviceId, normaliseRequestId, parseEui64 } from '../device/identifiers';
 import { RequestChannel, SERVICE_REQUEST_ANSWERED, ServiceRequestAnswered, answered, serviceRequestStreamId } from '../device/service-request-answered';
-import { DeviceRowUpdate, ServiceRequestRowInsert, insertServiceRequests, upsertDevices } from './smi-projection';
+import { DeviceRowUpdate, ServiceRequestRowInsert, insertServiceRequests, readDeviceSnapshots, upsertDevices } from './smi-projection';
 
 export type DeviceDecider = Decider<DeviceCommand, DeviceState, DeviceEvent>;
 export type DeviceReportCommand = ChangeDeviceStatus | ChangeResponsibleSupplier;
@@ -31,6 +31,8 @@ export type DeviceWorkResult =
   | { kind: 'reported'; events: DeviceEvent[]; device: Device }
   /** Nothing recorded: a report the rules refuse, or a command the decider cannot read (MALFORMED). */
   | { kind: 'refused'; error: DomainError };
+
+const DEVICE_STREAM_PREFIX = 'device-';
 
 /** Enough for every realistic pile-up on one device: each lost race means another writer won. */
 const DEFAULT_MAX_ATTEMPTS = 20;
@@ -81,15 +83,25 @@ export class DeviceWriter {
   async decideAndAppend(manager: EntityManager, works: DeviceWork[]): Promise<DeviceWorkResult[]> {
     if (works.length === 0) return [];
     const keys = works.map(streamsOf);
-    const streamIds = new Set<string>();
+    const deviceStreams = new Set<string>();
+    const requestStreams = new Set<string>();
     for (const key of keys) {
       if (key instanceof DomainError) continue;
-      streamIds.add(key.device);
-      if (key.request) streamIds.add(key.request);
+      deviceStreams.add(key.device);
+      if (key.request) requestStreams.add(key.request);
     }
-    const histories = await this.store.readStreams([...streamIds], manager);
 
     const devices = new Map<string, DeviceSlot>();
+    // A device's smi_devices row is written in the transaction of its events: a snapshot of the stream at the
+    // row's version. Taken only when that is the stream's version now; any other device (one with only refusals
+    // has no row) is folded from its stream.
+    for (const snapshot of await readDeviceSnapshots(manager, [...deviceStreams].map((streamId) => streamId.slice(DEVICE_STREAM_PREFIX.length)))) {
+      if (snapshot.version !== snapshot.streamVersion) continue;
+      const streamId = `${DEVICE_STREAM_PREFIX}${snapshot.device.deviceId}`;
+      devices.set(streamId, { streamId, state: snapshot.device, version: snapshot.version, pending: [] });
+    }
+    const histories = await this.store.readStreams([...requestStreams, ...[...deviceStreams].filter((streamId) => !devices.has(streamId))], manager);
+
     const answers = new Map<string, ServiceRequestAnswered>();
     for (const [streamId, history] of histories) {
       if (isRequestStream(streamId)) {

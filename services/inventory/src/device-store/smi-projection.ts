@@ -17,6 +17,48 @@ export interface ServiceRequestRowInsert {
   position: string;
 }
 
+export interface DeviceSnapshot {
+  device: Device;
+  /** Stream version the row was written at. */
+  version: number;
+  /** The device stream's version now (0 when it has no events). */
+  streamVersion: number;
+}
+
+/**
+ * The rows of these devices, each with its stream's current version: where they agree, the row is the state the
+ * stream folds to, read as one narrow row instead of every event with its JSON. Devices without a row are left out.
+ */
+export async function readDeviceSnapshots(manager: EntityManager, deviceIds: string[]): Promise<DeviceSnapshot[]> {
+  if (deviceIds.length === 0) return [];
+  const rows: Array<Record<string, string | number | null>> = await manager.query(
+    `SELECT d.device_id, d.device_type, d.manufacturer, d.model, d.firmware_version, d.smets_version, d.esme_variant, d.status,
+       d.prenotifying_user, d.prenotifying_party, d.responsible_supplier, d.responsible_supplier_user, d.version,
+       (SELECT max(e.stream_version) FROM events e WHERE e.stream_id = 'device-' || d.device_id) AS stream_version
+     FROM smi_devices d WHERE d.device_id = ANY($1::text[])`,
+    [deviceIds],
+  );
+  return rows.map((r) => ({
+    device: {
+      kind: 'device',
+      deviceId: r.device_id,
+      deviceType: r.device_type,
+      manufacturer: r.manufacturer,
+      model: r.model,
+      firmwareVersion: r.firmware_version,
+      smetsVersion: r.smets_version,
+      esmeVariant: r.esme_variant,
+      status: r.status,
+      prenotifyingUser: r.prenotifying_user,
+      prenotifyingParty: r.prenotifying_party,
+      responsibleSupplier: r.responsible_supplier,
+      responsibleSupplierUser: r.responsible_supplier_user,
+    } as Device,
+    version: Number(r.version),
+    streamVersion: Number(r.stream_version ?? 0),
+  }));
+}
+
 /**
  * Upserts every device touched by one append in a single statement. The version guard keeps a row from
  * going back in time; it cannot happen while every write goes through the expected-version check, but a

@@ -1,12 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PermanentMessageError } from '@smi/consumer';
 import { IncomingMessage, KafkaClient, MessageProducer, OutgoingMessage } from '@smi/kafka';
-import { ConsumerHost, HostedConsumerOptions, KAFKA_CLIENT, MESSAGE_PRODUCER, ResolvedTopics, TOPICS } from '@smi/service-runtime';
+import { ConsumerHost, HostedConsumerOptions, KAFKA_CLIENT, MESSAGE_PRODUCER, ResolvedTopics, SERVICE_SETTINGS, TOPICS } from '@smi/service-runtime';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import { normaliseRequestId } from '../device/identifiers';
 import { responseBody } from '../device/service-request-answered';
 import { DeviceWork, DeviceWriter } from '../device-store/device-writer';
+import { InventorySettings } from '../settings';
 import { INVENTORY_TOPICS, responseHeaders, serviceResponseMessage } from '../topics';
 import { malformedResponseBody, ReadMessage, readServiceRequestMessage } from './service-request-input';
 
@@ -29,6 +30,7 @@ export class ServiceRequestsConsumer extends ConsumerHost {
     @Inject(TOPICS) private readonly topics: ResolvedTopics,
     @Inject(MESSAGE_PRODUCER) private readonly producer: MessageProducer,
     private readonly writer: DeviceWriter,
+    @Inject(SERVICE_SETTINGS) private readonly settings: Pick<InventorySettings, 'INVENTORY_SR_CONCURRENT_PARTITIONS'>,
   ) {
     super(kafka, dataSource);
   }
@@ -39,6 +41,8 @@ export class ServiceRequestsConsumer extends ConsumerHost {
       groupId: this.topics.name('inventory.service-requests'),
       topics: [this.topics.name(INVENTORY_TOPICS.serviceRequests)],
       handleBatch: (messages, manager) => this.handleBatch(messages, manager),
+      // Keyed by Device ID, so partitions share no device: deciding them side by side overlaps their commits.
+      partitionsConsumedConcurrently: this.settings.INVENTORY_SR_CONCURRENT_PARTITIONS,
     };
   }
 

@@ -1,0 +1,143 @@
+import { EnglandAndWalesBankHolidays } from './bank-holidays';
+import { deliveryWindow, isOverdueOn, WORKING_DAYS_TO_DELIVER } from './delivery-window';
+import { addCalendarDays, addWorkingDays, isIsoDate, isWorkingDay, londonDate, workingDaysBetween } from './working-days';
+
+const none = new Set<string>();
+const ew = new EnglandAndWalesBankHolidays();
+
+describe('addWorkingDays / workingDaysBetween with a hand-written calendar', () => {
+  it('never counts the start date and skips weekends', () => {
+    // Friday 6 March 2026: the next working day is Monday 9 March.
+    expect(addWorkingDays('2026-03-06', 1, none)).toBe('2026-03-09');
+    expect(addWorkingDays('2026-03-06', 5, none)).toBe('2026-03-13');
+    expect(addWorkingDays('2026-03-09', 0, none)).toBe('2026-03-09');
+  });
+
+  it('skips the holidays it is given', () => {
+    const holidays = new Set(['2026-03-10', '2026-03-11']);
+    expect(addWorkingDays('2026-03-09', 1, holidays)).toBe('2026-03-12');
+    expect(workingDaysBetween('2026-03-09', '2026-03-13', holidays)).toBe(2);
+  });
+
+  it('counts the half-open range (from, to] and is 0 when to is not after from', () => {
+    expect(workingDaysBetween('2026-03-09', '2026-03-09', none)).toBe(0);
+    expect(workingDaysBetween('2026-03-13', '2026-03-09', none)).toBe(0);
+    expect(workingDaysBetween('2026-03-06', '2026-03-08', none)).toBe(0);
+    expect(workingDaysBetween('2026-03-06', '2026-03-09', none)).toBe(1);
+  });
+
+  it('crosses month, year and leap-day boundaries', () => {
+    expect(addWorkingDays('2028-02-28', 1, none)).toBe('2028-02-29');
+    expect(addWorkingDays('2027-02-26', 1, none)).toBe('2027-03-01');
+    expect(addCalendarDays('2026-12-31', 1)).toBe('2027-01-01');
+  });
+
+  it('refuses negative or fractional counts and dates that do not exist', () => {
+    expect(() => addWorkingDays('2026-03-09', -1, none)).toThrow(RangeError);
+    expect(() => addWorkingDays('2026-03-09', 1.5, none)).toThrow(RangeError);
+    expect(() => addWorkingDays('2026-02-29', 1, none)).toThrow(RangeError);
+    expect(() => workingDaysBetween('09/03/2026', '2026-03-10', none)).toThrow(RangeError);
+    expect(isIsoDate('2026-02-29')).toBe(false);
+    expect(isIsoDate('2028-02-29')).toBe(true);
+  });
+
+  it.each([
+    ['2026-01-01', 0],
+    ['2026-03-26', 15],
+    ['2026-12-20', 16],
+    ['2027-12-23', 7],
+  ])('is the inverse of addWorkingDays from %s + %i', (start, n) => {
+    expect(workingDaysBetween(start, addWorkingDays(start, n, ew), ew)).toBe(n);
+  });
+});
+
+describe('England and Wales bank-holiday edges', () => {
+  it('Easter 2026: Good Friday 3 April and Easter Monday 6 April are not working days', () => {
+    expect(isWorkingDay('2026-04-02', ew)).toBe(true);
+    expect(isWorkingDay('2026-04-03', ew)).toBe(false);
+    expect(isWorkingDay('2026-04-06', ew)).toBe(false);
+    expect(addWorkingDays('2026-04-02', 1, ew)).toBe('2026-04-07');
+    expect(workingDaysBetween('2026-04-01', '2026-04-08', ew)).toBe(3); // 2, 7, 8 April
+  });
+
+  it('Christmas 2026: Friday 25 December and Monday 28 December (Boxing Day substitute)', () => {
+    expect(isWorkingDay('2026-12-24', ew)).toBe(true);
+    expect(isWorkingDay('2026-12-25', ew)).toBe(false);
+    expect(isWorkingDay('2026-12-28', ew)).toBe(false);
+    expect(isWorkingDay('2026-12-29', ew)).toBe(true);
+    expect(addWorkingDays('2026-12-24', 1, ew)).toBe('2026-12-29');
+    // New Year's Day 2027 is a Friday bank holiday: 29, 30, 31 December, then Monday 4 January.
+    expect(addWorkingDays('2026-12-24', 4, ew)).toBe('2027-01-04');
+  });
+
+  it('Christmas 2027: 25 December is a Saturday, so Monday 27 and Tuesday 28 December are substitutes', () => {
+    expect(isWorkingDay('2027-12-24', ew)).toBe(true);
+    expect(isWorkingDay('2027-12-27', ew)).toBe(false);
+    expect(isWorkingDay('2027-12-28', ew)).toBe(false);
+    expect(addWorkingDays('2027-12-24', 1, ew)).toBe('2027-12-29');
+    expect(workingDaysBetween('2027-12-24', '2027-12-31', ew)).toBe(3); // 29, 30, 31 December
+  });
+
+  it('early May bank holidays: Monday 4 May 2026 and Monday 3 May 2027', () => {
+    expect(addWorkingDays('2026-05-01', 1, ew)).toBe('2026-05-05');
+    expect(addWorkingDays('2027-04-30', 1, ew)).toBe('2027-05-04');
+    // Spring bank holiday 25 May 2026 too: 15 working days from 1 May skip both Mondays.
+    expect(addWorkingDays('2026-05-01', 15, ew)).toBe('2026-05-26');
+  });
+});
+
+describe('the delivery window: overdue at the start of the 16th working day after the agreed date', () => {
+  it('has 15 working days to deliver', () => {
+    expect(WORKING_DAYS_TO_DELIVER).toBe(15);
+  });
+
+  it('spans Easter 2026 (the documented example)', () => {
+    expect(deliveryWindow('2026-03-26', ew)).toEqual({ agreedDeliveryDate: '2026-03-26', lastDeliveryDay: '2026-04-20', overdueFrom: '2026-04-21' });
+    expect(isOverdueOn('2026-03-26', '2026-04-20', ew)).toBe(false);
+    expect(isOverdueOn('2026-03-26', '2026-04-21', ew)).toBe(true);
+    // Without the two Easter holidays it would have been overdue on the Friday before.
+    expect(deliveryWindow('2026-03-26', none).overdueFrom).toBe('2026-04-17');
+  });
+
+  it('gives a weekend or holiday after the 15th working day to the provider, not to the chase', () => {
+    // Agreed Friday 27 November 2026: the 15th working day is Friday 18 December, overdue from Monday 21.
+    expect(deliveryWindow('2026-11-27', ew)).toMatchObject({ lastDeliveryDay: '2026-12-18', overdueFrom: '2026-12-21' });
+    expect(isOverdueOn('2026-11-27', '2026-12-19', ew)).toBe(false);
+    expect(isOverdueOn('2026-11-27', '2026-12-20', ew)).toBe(false);
+    expect(isOverdueOn('2026-11-27', '2026-12-21', ew)).toBe(true);
+  });
+
+  it('spans Christmas 2026 and New Year 2027', () => {
+    // Agreed Friday 11 December 2026: 14-18, 21-24, 29-31 December, then 4-6 January 2027.
+    expect(deliveryWindow('2026-12-11', ew)).toMatchObject({ lastDeliveryDay: '2027-01-06', overdueFrom: '2027-01-07' });
+  });
+
+  it('spans Christmas 2027 with both substitute days', () => {
+    // Agreed Friday 17 December 2027: 20-24, 29-31 December, then 3-7 and 10-11 January 2028 (New Year substitute 3 January).
+    expect(deliveryWindow('2027-12-17', ew)).toMatchObject({ lastDeliveryDay: '2028-01-12', overdueFrom: '2028-01-13' });
+  });
+
+  it('counts from the next working day when the agreed date is itself a bank holiday', () => {
+    // Good Friday 2026 as the agreed date: Easter Monday does not count either, day 1 is Tuesday 7 April.
+    expect(deliveryWindow('2026-04-03', ew)).toMatchObject({ lastDeliveryDay: '2026-04-27', overdueFrom: '2026-04-28' });
+  });
+
+  it('counts from the next working day when the agreed date is a weekend day', () => {
+    // Saturday 2 May 2026: early May bank holiday on the Monday, so day 1 is Tuesday 5 May; spring bank holiday 25 May skipped.
+    expect(deliveryWindow('2026-05-02', ew)).toMatchObject({ lastDeliveryDay: '2026-05-26', overdueFrom: '2026-05-27' });
+    // Sunday 3 May gives the same window as Saturday 2 May.
+    expect(deliveryWindow('2026-05-03', ew)).toEqual({ ...deliveryWindow('2026-05-02', ew), agreedDeliveryDate: '2026-05-03' });
+  });
+});
+
+describe('londonDate', () => {
+  it('is the English calendar day, which in summer starts an hour before UTC midnight', () => {
+    expect(londonDate(new Date('2026-04-20T22:59:59Z'))).toBe('2026-04-20');
+    expect(londonDate(new Date('2026-04-20T23:00:00Z'))).toBe('2026-04-21');
+  });
+
+  it('is the UTC day in winter', () => {
+    expect(londonDate(new Date('2026-12-20T23:59:59Z'))).toBe('2026-12-20');
+    expect(londonDate(new Date('2026-12-21T00:00:00Z'))).toBe('2026-12-21');
+  });
+});

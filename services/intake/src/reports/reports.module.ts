@@ -1,0 +1,6 @@
+import { Module } from '@nestjs/common';
+import { ReportsController } from './reports.controller';
+import { ReportsHandler } from './reports.handler';
+
+@Module({ controllers: [ReportsController], providers: [ReportsHandler], exports: [ReportsHandler] })
+export class ReportsModule {}

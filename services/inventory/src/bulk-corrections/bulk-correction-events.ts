@@ -1,0 +1,47 @@
+import { Sender } from '../device/device.decider';
+
+/*
+ * A bulk correction job's own stream, `bulk-correction-<job id>`: the job is accepted (the file and who sent
+ * it), then completed with the counts of its answers, or failed. Each row's effect is recorded where every
+ * SR8.4's is, on the device's stream and the Service Request's stream.
+ */
+
+/** Response codes of a row: the SR8.4 answer, or MALFORMED for a row that is not a correction. */
+export type RowCounts = Record<string, number>;
+
+export interface BulkCorrectionAccepted {
+  type: 'BulkCorrectionAccepted';
+  jobId: string;
+  fileName: string | null;
+  /** SHA-256 of the file's bytes, hex: the seed of every row's RequestID. */
+  fileHash: string;
+  fileBytes: number;
+  rows: number;
+  sender: Sender;
+  acceptedAt: string;
+}
+
+export interface BulkCorrectionCompleted {
+  type: 'BulkCorrectionCompleted';
+  jobId: string;
+  rows: number;
+  counts: RowCounts;
+  /** Rows whose RequestID had been answered before (e.g. the same file uploaded again): nothing new recorded. */
+  repeated: number;
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface BulkCorrectionFailed {
+  type: 'BulkCorrectionFailed';
+  jobId: string;
+  processedRows: number;
+  reason: string;
+  failedAt: string;
+}
+
+export type BulkCorrectionEvent = BulkCorrectionAccepted | BulkCorrectionCompleted | BulkCorrectionFailed;
+
+export function bulkCorrectionStreamId(jobId: string): string {
+  return `bulk-correction-${jobId}`;
+}
