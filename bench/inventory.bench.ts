@@ -323,11 +323,15 @@ const CLOCK_TICKS = 100;
 
 /**
  * CPU used during a phase by the service process and by the PostgreSQL backends serving its database: a measure
- * of cost per command that other work on the machine disturbs far less than elapsed time does.
+ * of cost per command that other work on the machine disturbs far less than elapsed time does. Backends are
+ * sampled every 500 ms, so one that the pool closes during the phase still counts up to its last sample.
  */
 class CpuMeter {
   private readonly service: number;
-  private backends = new Map<number, number>();
+  /** Per backend pid: CPU seconds when first seen, and at the last sample. */
+  private readonly backends = new Map<number, { first: number; last: number }>();
+  private readonly client = new Client({ connectionString: serverUrl });
+  private timer?: NodeJS.Timeout;
 
   private constructor(private readonly pid: number) {
     this.service = cpuSeconds(pid);
@@ -335,25 +339,29 @@ class CpuMeter {
 
   static async start(pid: number): Promise<CpuMeter> {
     const meter = new CpuMeter(pid);
-    for (const backend of await backendPids()) meter.backends.set(backend, cpuSeconds(backend));
+    await meter.client.connect();
+    await meter.sample(true);
+    meter.timer = setInterval(() => void meter.sample(false).catch(() => undefined), 500);
     return meter;
   }
 
-  async stop(): Promise<{ service: number; postgres: number }> {
-    let postgres = 0;
-    for (const backend of await backendPids()) postgres += cpuSeconds(backend) - (this.backends.get(backend) ?? 0);
-    return { service: cpuSeconds(this.pid) - this.service, postgres };
+  private async sample(initial: boolean): Promise<void> {
+    const { rows } = await this.client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [databaseName]);
+    for (const { pid } of rows) {
+      const used = cpuSeconds(pid);
+      const known = this.backends.get(pid);
+      if (known) known.last = Math.max(known.last, used);
+      else this.backends.set(pid, { first: initial ? used : 0, last: used });
+    }
   }
-}
 
-async function backendPids(): Promise<number[]> {
-  const client = new Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1`, [databaseName]);
-    return rows.map((r) => r.pid);
-  } finally {
-    await client.end();
+  async stop(): Promise<{ service: number; postgres: number }> {
+    clearInterval(this.timer);
+    await this.sample(false);
+    await this.client.end();
+    let postgres = 0;
+    for (const { first, last } of this.backends.values()) postgres += last - first;
+    return { service: cpuSeconds(this.pid) - this.service, postgres };
   }
 }
 
@@ -384,6 +392,8 @@ async function getJson(url: string, bearer: string): Promise<{ status: number; b
 /** Every response on the service-responses topic, with the time it reached this process. */
 class Responses {
   readonly receivedAt = new Map<string, number>();
+  /** Kafka timestamp of each response (epoch ms): when the service's relay produced it. */
+  readonly publishedAt = new Map<string, number>();
   readonly codes = new Map<string, number>();
   private waiters: Array<() => void> = [];
 
@@ -403,6 +413,7 @@ class Responses {
           const key = message.key?.toString('utf8');
           if (!key || responses.receivedAt.has(key)) continue;
           responses.receivedAt.set(key, now);
+          responses.publishedAt.set(key, Number(message.timestamp));
           const code = (JSON.parse(message.value?.toString('utf8') ?? '{}') as { responseCode?: string }).responseCode ?? '?';
           responses.codes.set(code, (responses.codes.get(code) ?? 0) + 1);
         }
@@ -529,6 +540,7 @@ async function main(): Promise<void> {
       const foreign = new ForeignTransactions();
       await foreign.start();
       const sentAt = new Map<string, number>();
+      const sentEpoch = new Map<string, number>();
       const started = performance.now();
       let sent = 0;
       const inFlight: Array<Promise<void>> = [];
@@ -538,7 +550,11 @@ async function main(): Promise<void> {
           const batch = [];
           for (let j = first + sent; j < first + due; j++) batch.push(command(j, `${modelLetter(j)}DE`));
           const now = performance.now();
-          for (const m of batch) sentAt.set(m.requestId, now);
+          const epoch = Date.now();
+          for (const m of batch) {
+            sentAt.set(m.requestId, now);
+            sentEpoch.set(m.requestId, epoch);
+          }
           inFlight.push(sendAll(producer, requestsTopic, batch));
           sent = due;
         }
@@ -551,6 +567,8 @@ async function main(): Promise<void> {
       const latencies = [...sentAt.entries()].map(([id, at]) => (responses!.receivedAt.get(id) as number) - at).sort((a, b) => a - b);
       const p99 = percentile(latencies, 99);
       print(`(b) ${fmt(total)} SR8.4 paced at ${fmt(PACED_RATE)}/s for ${PACED_SECONDS} s: latency produce → response p50 ${fmt(percentile(latencies, 50), 1)} ms, p95 ${fmt(percentile(latencies, 95), 1)} ms, p99 ${fmt(p99, 1)} ms, max ${fmt(latencies[latencies.length - 1], 1)} ms (target p99 < ${TARGETS.p99Ms} ms): ${p99 < TARGETS.p99Ms ? 'met' : 'MISSED'}`);
+      const untilPublished = [...sentEpoch.entries()].map(([id, at]) => (responses!.publishedAt.get(id) as number) - at).sort((a, b) => a - b);
+      print(`    of which until the service published the response (Kafka timestamp): p50 ${fmt(percentile(untilPublished, 50))} ms, p99 ${fmt(percentile(untilPublished, 99))} ms`);
       print(`    service peak memory (VmHWM): ${fmt(peak.hwmMb)} MB; sampled RSS peak ${fmt(peak.sampledMb)} MB`);
       print(`    longest writing transaction seen meanwhile in other databases of the server: ${fmt(foreignMs)} ms`);
     }

@@ -57,6 +57,7 @@ describe('inventory: bulk correction and the variant outlier report', () => {
       ',\r\n\r\n',
     'utf8',
   );
+  const MAX_UPLOAD_BYTES = 8 * 1024;
   const EXPECTED_CODES = ['I0', 'I0', 'I0', 'E4', 'E19', 'MALFORMED', 'MALFORMED', 'MALFORMED', 'MALFORMED'];
 
   async function bearer(name: PartyName): Promise<string> {
@@ -112,7 +113,8 @@ describe('inventory: bulk correction and the variant outlier report', () => {
   let firstJob: JobView;
 
   beforeAll(async () => {
-    await system.start(['inventory']);
+    // A small upload limit, so that "too large" needs no large file.
+    await system.start(['inventory'], { INVENTORY_BULK_MAX_UPLOAD_BYTES: String(MAX_UPLOAD_BYTES) });
     await esme('supplierA', MINE_1);
     await esme('supplierA', MINE_2);
     await esme('supplierA', MINE_PENDING, ESME_DETAILS, null);
@@ -211,7 +213,7 @@ describe('inventory: bulk correction and the variant outlier report', () => {
     expect(ids((await inventory.as('dcc', 'GET', '/bulk-corrections')).body)).toContain(firstJob.jobId);
   });
 
-  it('a file that is not a correction file is refused 400 at upload and nothing is recorded', async () => {
+  it('a file that is not a correction file is refused 400 (413 when too large) at upload and nothing is recorded', async () => {
     const jobsBefore = ((await inventory.as('dcc', 'GET', '/bulk-corrections')).body as { items: unknown[] }).items.length;
     const cases: Array<[string, Buffer | string, string]> = [
       ['wrong header', 'Device,Variant\r\n00-DB-12-34-56-78-A0-01,B\r\n', 'WRONG_HEADER'],
@@ -232,6 +234,9 @@ describe('inventory: bulk correction and the variant outlier report', () => {
     noFile.append('note', 'no file here');
     const missing = await fetch(`${system.url('inventory')}/bulk-corrections`, { method: 'POST', headers: { authorization: `Bearer ${await bearer('supplierA')}` }, body: noFile });
     expect(missing.status).toBe(400);
+    const tooLarge = Buffer.from(`Device ID,ESME Variant\r\n${`${MINE_1},B\r\n`.repeat(Math.ceil(MAX_UPLOAD_BYTES / 25))}`);
+    expect([(await uploadMultipart('supplierA', tooLarge)).body.code, (await uploadBody('supplierA', tooLarge)).body.code]).toEqual(['FILE_TOO_LARGE', 'FILE_TOO_LARGE']);
+    expect((await uploadBody('supplierA', tooLarge)).status).toBe(413);
     expect(((await inventory.as('dcc', 'GET', '/bulk-corrections')).body as { items: unknown[] }).items).toHaveLength(jobsBefore);
     expect((await history(MINE_1)).filter((e) => e.type === 'EsmeVariantCorrected')).toHaveLength(1);
   });
