@@ -3,7 +3,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Fastify, { FastifyInstance } from 'fastify';
 import { Readable } from 'node:stream';
-import { errorBody, openUpload, registerSubmissionUploads, UploadError } from './submission-upload';
+import { discardCap, discardRequestBody, errorBody, openUpload, registerSubmissionUploads, Upload, UploadError } from './submission-upload';
 
 const MAX = 64 * 1024;
 
@@ -17,14 +17,22 @@ describe('submission uploads over HTTP', () => {
     const app = { register: (plugin: never, options: never) => server.register(plugin, options), getHttpAdapter: () => ({ getInstance: () => server }) };
     await registerSubmissionUploads(app as unknown as NestFastifyApplication, MAX);
     server.post('/submissions', async (request, reply) => {
+      const query = request.query as { fileName?: string; stopAfter?: string };
+      let upload: Upload | undefined;
       try {
-        const upload = await openUpload(request, { maxBytes: MAX, idleTimeoutMs: 300, fileName: (request.query as { fileName?: string }).fileName });
+        upload = await openUpload(request, { maxBytes: MAX, idleTimeoutMs: 300, fileName: query.fileName });
         let bytes = 0;
-        for await (const chunk of upload.bytes) bytes += chunk.length;
+        for await (const chunk of upload.bytes) {
+          bytes += chunk.length;
+          // Stands for a file refused part-way (a broken header, say) while the client is still sending.
+          if (query.stopAfter !== undefined && bytes >= Number(query.stopAfter)) throw new UploadError(400, 'STOPPED', `stopped after ${bytes} bytes`);
+        }
         return { format: upload.format, fileName: upload.fileName, bytes, counted: upload.byteCount() };
       } catch (error) {
         if (!(error instanceof UploadError)) throw error;
-        return reply.code(error.status).header('connection', 'close').send(errorBody(error));
+        const draining = upload ? upload.discardRest(discardCap(MAX)) : discardRequestBody(request.raw, discardCap(MAX));
+        if (!draining) reply.header('connection', 'close');
+        return reply.code(error.status).send(errorBody(error));
       }
     });
     await server.listen({ port: 0, host: '127.0.0.1' });
@@ -79,6 +87,25 @@ describe('submission uploads over HTTP', () => {
     expect(await post(form)).toMatchObject({ status: 413, body: { code: 'FILE_TOO_LARGE' } });
     const exact = Buffer.alloc(MAX, 'a');
     expect(await post(exact, { 'content-type': 'text/csv' })).toMatchObject({ status: 200, body: { bytes: MAX } });
+  });
+
+  it('gets the answer to a client still sending when the upload is refused early, every time', async () => {
+    // Megabytes, so the client is certainly still writing when the answer comes.
+    const big = Buffer.alloc(4 * 1024 * 1024, 'a');
+    const part = Buffer.alloc(MAX - 1024, 'b');
+    const streamed = () => Readable.toWeb(Readable.from([big.subarray(0, 1024), big.subarray(1024)])) as ReadableStream;
+    for (let round = 0; round < 5; round += 1) {
+      // Declared over the limit: refused before reading anything.
+      expect((await post(big, { 'content-type': 'text/csv' })).status).toBe(413);
+      const form = new FormData();
+      form.append('file', new Blob([big]), 'big.csv');
+      expect((await post(form)).status).toBe(413);
+      // Refused after the first bytes, raw (no declared length) and multipart.
+      expect((await post(streamed(), { 'content-type': 'text/csv' }, '?stopAfter=1')).status).toBe(400);
+      const partForm = new FormData();
+      partForm.append('file', new Blob([part]), 'part.csv');
+      expect((await post(partForm, {}, '?stopAfter=1')).status).toBe(400);
+    }
   });
 
   it('answers 415, with what to send instead, for other media types', async () => {

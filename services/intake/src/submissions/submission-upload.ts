@@ -67,8 +67,39 @@ export async function registerSubmissionUploads(app: NestFastifyApplication, max
     const type = mediaType(request);
     if (type === MULTIPART || CSV_MEDIA_TYPES.includes(type) || type === XLSX_MEDIA_TYPE) return;
     const refusal = unsupportedMediaType(type);
-    await reply.code(refusal.status).header('connection', 'close').send(errorBody(refusal));
+    if (!discardRequestBody(request.raw, discardCap(maxUploadBytes))) reply.header('connection', 'close');
+    await reply.code(refusal.status).send(errorBody(refusal));
   });
+}
+
+/**
+ * Reads and drops what is left of a request body refused early, up to `capBytes`, so the answer reaches a
+ * client that is still sending: closing the socket on unread bytes resets the connection, and many clients
+ * then report a broken pipe instead of the answer. Past the cap the connection is cut.
+ */
+export function discardRequestBody(raw: IncomingMessage, capBytes: number, consumer: Readable = raw): boolean {
+  if (raw.complete || raw.destroyed) return true;
+  const declared = Number(raw.headers['content-length']);
+  // Not worth reading: the answer goes out with `connection: close` and the client may see a reset.
+  if (Number.isFinite(declared) && declared > capBytes) return false;
+  let seen = 0;
+  const onData = (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen <= capBytes) return;
+    raw.off('data', onData);
+    raw.destroy();
+  };
+  raw.on('data', onData);
+  raw.once('end', () => raw.off('data', onData));
+  // A multipart body flows through busboy: the part it is writing into must be read for the rest to move.
+  if (consumer !== raw) consumer.resume();
+  raw.resume();
+  return true;
+}
+
+/** How much of a refused upload is read and dropped before the connection is cut instead. */
+export function discardCap(maxUploadBytes: number): number {
+  return Math.max(2 * maxUploadBytes, 8 * 1024 * 1024);
 }
 
 /** The JSON answer for an upload problem, shaped like the platform's other errors. */
@@ -93,10 +124,10 @@ export interface Upload {
   /** Bytes read so far. */
   byteCount(): number;
   /**
-   * True when the request body has not been read to its end (the upload failed early); the answer should
-   * then close the connection rather than leave the client's unread bytes on it.
+   * After a failure, reads and drops what the client has still to send, up to `capBytes`, so the answer reaches
+   * it; false when that is not worth it (see discardRequestBody). Does nothing once the body has been read.
    */
-  unfinished(): boolean;
+  discardRest(capBytes: number): boolean;
 }
 
 export interface UploadOptions {
@@ -173,7 +204,7 @@ function multipartFailure(error: unknown, maxBytes: number): UploadError {
 interface Counter {
   bytes: AsyncIterable<Uint8Array>;
   byteCount(): number;
-  unfinished(): boolean;
+  discardRest(capBytes: number): boolean;
 }
 
 /**
@@ -190,18 +221,28 @@ function countingStream(
   let count = 0;
   async function* bytes(): AsyncGenerator<Uint8Array> {
     const iterator = stream.iterator({ destroyOnReturn: false });
-    for (;;) {
-      const next = await withIdleTimeout(iterator.next(), idleTimeoutMs);
-      if (next.done) break;
-      const chunk = next.value as Buffer;
-      count += chunk.length;
-      // busboy stops at the limit and marks the part truncated; a raw body is counted here.
-      if (count > maxBytes || truncated()) throw uploadTooLarge(maxBytes);
-      yield chunk;
+    try {
+      for (;;) {
+        const next = await withIdleTimeout(iterator.next(), idleTimeoutMs);
+        if (next.done) break;
+        const chunk = next.value as Buffer;
+        count += chunk.length;
+        // busboy stops at the limit and marks the part truncated; a raw body is counted here.
+        if (count > maxBytes || truncated()) throw uploadTooLarge(maxBytes);
+        yield chunk;
+      }
+      if (truncated()) throw uploadTooLarge(maxBytes);
+    } finally {
+      // Detaches the iterator from the stream (which stays open), so the rest can be discarded. Not awaited: a
+      // read left waiting by a stalled client would hold it up.
+      iterator.return?.()?.catch(() => undefined);
     }
-    if (truncated()) throw uploadTooLarge(maxBytes);
   }
-  return { bytes: bytes(), byteCount: () => count, unfinished: () => !raw.complete };
+  return {
+    bytes: bytes(),
+    byteCount: () => count,
+    discardRest: (capBytes) => discardRequestBody(raw, capBytes, stream),
+  };
 }
 
 async function withIdleTimeout<T>(next: Promise<T>, timeoutMs: number): Promise<T> {

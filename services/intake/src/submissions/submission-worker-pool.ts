@@ -78,6 +78,7 @@ class Slot {
       if (finished) return;
       try {
         const next = await iterator.next();
+        if (finished) return;
         if (next.done) {
           finished = true;
           post({ type: 'end', jobId });

@@ -6,7 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IntakeSettings } from '../settings';
 import { SubmissionFileError } from './submission-errors';
 import { SubmissionReport } from './submission-report';
-import { CSV_MEDIA_TYPES, FILE_FIELD, Upload, UploadError, XLSX_MEDIA_TYPE, errorBody, openUpload } from './submission-upload';
+import { CSV_MEDIA_TYPES, FILE_FIELD, Upload, UploadError, XLSX_MEDIA_TYPE, discardCap, discardRequestBody, errorBody, openUpload } from './submission-upload';
 import {
   FileErrorView,
   ListSubmissionsQuery,
@@ -76,8 +76,11 @@ export class SubmissionsController {
       reply.status(dryRun ? HttpStatus.OK : HttpStatus.CREATED);
       return report;
     } catch (error) {
-      // Refused before the client finished sending: close rather than leave its unread bytes on the connection.
-      if (upload === undefined ? !request.raw.complete : upload.unfinished()) reply.header('connection', 'close');
+      // Refused before the client finished sending: drop the rest of its body (up to a limit) so the answer
+      // reaches it, instead of resetting the connection under a client that is still writing.
+      const cap = discardCap(this.settings.INTAKE_MAX_UPLOAD_BYTES);
+      const draining = upload !== undefined ? upload.discardRest(cap) : discardRequestBody(request.raw, cap);
+      if (!draining) reply.header('connection', 'close');
       throw httpErrorFor(error);
     }
   }
