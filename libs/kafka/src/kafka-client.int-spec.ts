@@ -26,6 +26,35 @@ describe('KafkaClient against the real broker', () => {
     expect(topics).toEqual(expect.arrayContaining([name, `${name}.compacted`]));
   });
 
+  it('returns from ensureTopics only when every partition has a leader, even when processes race to create it', async () => {
+    // Four clients stand for four service processes starting at once and all ensuring the same topics;
+    // each then subscribes at once, which is where a leaderless partition used to fail start-up.
+    const topic = uniqueName('kafka_race');
+    // The losers' TOPIC_ALREADY_EXISTS answers are expected here, so they are not logged.
+    const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+    const clients = [1, 2, 3, 4].map(
+      (n) => new KafkaClient({ brokers: testKafkaBrokers(), clientId: `kafka-race-${n}`, logger: silent }),
+    );
+    try {
+      await Promise.all(clients.map((client) => client.ensureTopics([{ name: topic, partitions: 6, retentionMs: -1 }])));
+      const producer = await clients[0].producer();
+      await producer.send(
+        topic,
+        [0, 1, 2, 3, 4, 5].map((n) => ({ key: `device-${n}`, value: String(n), headers: {} })),
+      );
+      const seen: string[] = [];
+      const consumer = clients[1].createConsumer({ groupId: uniqueName('kafka_race_group'), topics: [topic], fromBeginning: true });
+      await consumer.start(async (batch) => {
+        seen.push(...batch.messages.map((m) => String(m.value)));
+        await batch.commit(batch.messages[batch.messages.length - 1].offset);
+      });
+      await waitFor(() => seen.length >= 6, 30_000, 'all six records');
+      expect(seen.sort()).toEqual(['0', '1', '2', '3', '4', '5']);
+    } finally {
+      await Promise.all(clients.map((client) => client.disconnect()));
+    }
+  });
+
   it('round-trips key, value and headers from the producer to a group consumer, committing offsets', async () => {
     const topic = uniqueName('kafka_roundtrip');
     const groupId = uniqueName('kafka_roundtrip_group');

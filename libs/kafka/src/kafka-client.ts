@@ -81,16 +81,21 @@ export class KafkaClient {
     await this.withAdmin(async (admin) => {
       const existing = new Set(await admin.listTopics());
       const missing = specs.filter((s) => !existing.has(s.name));
-      if (missing.length === 0) return;
-      const { brokers } = await admin.describeCluster();
-      const topics = missing.map((s) => toTopicConfig(s, Math.min(MAX_DEFAULT_REPLICATION, brokers.length)));
-      try {
-        await admin.createTopics({ topics, waitForLeaders: true });
-      } catch (error) {
-        // Another process may have created some of them meanwhile; that is success, anything else is not.
-        const now = new Set(await admin.listTopics());
-        if (missing.some((s) => !now.has(s.name))) throw error;
+      if (missing.length > 0) {
+        const { brokers } = await admin.describeCluster();
+        const topics = missing.map((s) => toTopicConfig(s, Math.min(MAX_DEFAULT_REPLICATION, brokers.length)));
+        try {
+          await admin.createTopics({ topics, waitForLeaders: true });
+        } catch (error) {
+          // Another process may have created some of them meanwhile; that is success, anything else is not.
+          const now = new Set(await admin.listTopics());
+          if (missing.some((s) => !now.has(s.name))) throw error;
+        }
       }
+      // A topic another process has only just created is listed before its partitions have leaders, and a
+      // consumer subscribing in that window fails with "This server does not host this topic-partition".
+      // So whoever created it, return only once every partition of every topic asked for has a leader.
+      await waitForLeaders(admin, specs.map((s) => s.name));
     });
   }
 
@@ -135,6 +140,26 @@ export class KafkaClient {
     } finally {
       await admin.disconnect();
     }
+  }
+}
+
+const LEADER_WAIT_MS = 30_000;
+const LEADER_POLL_MS = 100;
+
+async function waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
+  const deadline = Date.now() + LEADER_WAIT_MS;
+  for (;;) {
+    let reason: string;
+    try {
+      const { topics: described } = await admin.fetchTopicMetadata({ topics });
+      const leaderless = described.filter((t) => t.partitions.length === 0 || t.partitions.some((p) => p.leader < 0));
+      if (leaderless.length === 0) return;
+      reason = `no leader yet for ${leaderless.map((t) => t.name).join(', ')}`;
+    } catch (error) {
+      reason = (error as Error).message;
+    }
+    if (Date.now() > deadline) throw new Error(`topics not ready after ${LEADER_WAIT_MS} ms: ${reason}`);
+    await new Promise((resolve) => setTimeout(resolve, LEADER_POLL_MS));
   }
 }
 
