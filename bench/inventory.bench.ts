@@ -14,7 +14,7 @@ import { once } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -466,7 +466,7 @@ async function main(): Promise<void> {
     lines.push(line);
     console.log(line);
   };
-  print(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 1024 ** 3)} GiB; node ${process.version}`);
+  print(`inventory benchmark — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 1024 ** 3)} GiB; node ${process.version}; load average ${fmt(loadavg()[0], 2)} at start`);
   if (Object.keys(SERVICE_ENV).length > 0) print(`service settings: ${Object.entries(SERVICE_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}`);
 
   const databaseUrl = new URL(serverUrl);
@@ -620,6 +620,7 @@ async function main(): Promise<void> {
     if (!args.keep) await cleanUp();
     else process.stderr.write(`kept database ${databaseName} and topics ${topicPrefix}.*\n`);
   }
+  print(`load average ${fmt(loadavg()[0], 2)} at end`);
   process.stderr.write(`\n${lines.length} lines printed above; paste them into bench/README.md with the command.\n`);
 }
 

@@ -199,6 +199,10 @@ describe('inventory: bulk correction and the variant outlier report', () => {
     for (const party of ['network', 'manufacturer', 'dcc', 'dsp'] as const) {
       expect([party, (await uploadBody(party, FILE)).status]).toEqual([party, 403]);
     }
+    // The rows' RequestIDs originate from the sender's DCC User ID: a supplier token whose sub is not one cannot send them.
+    const notADccUser = await system.token({ sub: 'alice@supplier-a', party: 'SUPPLIER-A', partyType: 'supplier', roles: ['IS'] });
+    const refused = await fetch(`${system.url('inventory')}/bulk-corrections`, { method: 'POST', headers: { authorization: `Bearer ${notADccUser}`, 'content-type': 'text/csv' }, body: FILE });
+    expect([refused.status, ((await refused.json()) as { code: string }).code]).toEqual([403, 'FORBIDDEN_NOT_A_DCC_USER']);
     expect((await inventory.as('supplierB', 'GET', `/bulk-corrections/${firstJob.jobId}`)).status).toBe(404);
     expect((await results('supplierB', firstJob.jobId)).status).toBe(404);
     expect((await inventory.as('manufacturer', 'GET', `/bulk-corrections/${firstJob.jobId}`)).status).toBe(403);
@@ -237,6 +241,9 @@ describe('inventory: bulk correction and the variant outlier report', () => {
     const tooLarge = Buffer.from(`Device ID,ESME Variant\r\n${`${MINE_1},B\r\n`.repeat(Math.ceil(MAX_UPLOAD_BYTES / 25))}`);
     expect([(await uploadMultipart('supplierA', tooLarge)).body.code, (await uploadBody('supplierA', tooLarge)).body.code]).toEqual(['FILE_TOO_LARGE', 'FILE_TOO_LARGE']);
     expect((await uploadBody('supplierA', tooLarge)).status).toBe(413);
+    // Far over the limit: the client still gets the answer rather than a broken connection.
+    const muchTooLarge = Buffer.concat([Buffer.from('Device ID,ESME Variant\r\n'), Buffer.alloc(2 * 1024 * 1024, `${MINE_1},B\r\n`)]);
+    expect([(await uploadMultipart('supplierA', muchTooLarge)).status, (await uploadBody('supplierA', muchTooLarge)).status]).toEqual([413, 413]);
     expect(((await inventory.as('dcc', 'GET', '/bulk-corrections')).body as { items: unknown[] }).items).toHaveLength(jobsBefore);
     expect((await history(MINE_1)).filter((e) => e.type === 'EsmeVariantCorrected')).toHaveLength(1);
   });

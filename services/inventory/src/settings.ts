@@ -39,11 +39,14 @@ export class InventorySettings extends CommonSettings {
   @Max(1024 * 1024 * 1024)
   INVENTORY_BULK_MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
 
-  /** Rows of a bulk correction decided in one transaction (one DeviceWriter batch). */
+  /**
+   * Rows of a bulk correction lane decided in one transaction (one DeviceWriter batch). Larger batches save little
+   * once past a few hundred rows, and each one in flight is held in memory until it commits.
+   */
   @IsInt()
   @Min(1)
   @Max(5000)
-  INVENTORY_BULK_BATCH_SIZE = 1000;
+  INVENTORY_BULK_BATCH_SIZE = 500;
 
   /**
    * Lanes a new bulk correction is dealt into by Device ID: lanes share no device, so their batches run side by

@@ -1,6 +1,4 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { PostgresEventStore } from '@smi/event-store';
-import { EVENT_STORE, SERVICE_SETTINGS } from '@smi/service-runtime';
 import { DataSource, EntityManager } from 'typeorm';
 import { Sender } from '../device/device.decider';
 import { PartyType } from '../device/identifiers';
@@ -11,6 +9,17 @@ import { CorrectionRow, laneOf, readCorrectionRows, rowRequestId } from './corre
 
 export type WorkerSettings = Pick<InventorySettings, 'INVENTORY_BULK_BATCH_SIZE' | 'INVENTORY_BULK_POLL_INTERVAL_MS'>;
 
+/** Where the worker reports; in its thread, the messages go to the service's logger on the main thread. */
+export interface WorkerLogger {
+  warn(fields: Record<string, unknown>): void;
+  error(fields: Record<string, unknown>): void;
+}
+
+const CONSOLE_LOGGER: WorkerLogger = {
+  warn: (fields) => console.error(JSON.stringify({ level: 'warn', context: 'BulkCorrections', ...fields })),
+  error: (fields) => console.error(JSON.stringify({ level: 'error', context: 'BulkCorrections', ...fields })),
+};
+
 /**
  * What one round of a job did: rows answered, the job finished or failed, another instance holds every lane, or
  * the job is not active (completed, failed, unknown).
@@ -18,6 +27,9 @@ export type WorkerSettings = Pick<InventorySettings, 'INVENTORY_BULK_BATCH_SIZE'
 export type BatchOutcome = 'progressed' | 'completed' | 'failed' | 'busy' | 'inactive';
 
 type LaneOutcome = 'progressed' | 'completed' | 'busy' | 'inactive' | 'exhausted';
+
+/** Most lanes a job can have (the setting's upper bound; a job keeps the lanes it was accepted with). */
+export const MAX_LANES = 8;
 
 /** Jobs run side by side, a round each in turn, so a small file is not stuck behind the 719,000-row backlog. */
 const JOBS_AT_ONCE = 4;
@@ -38,7 +50,7 @@ interface JobMeta {
 }
 
 /**
- * Runs accepted bulk corrections in the background.
+ * Runs accepted bulk corrections in the background (in the service, in its own thread: BulkCorrectionThread).
  *
  * A job's rows are dealt into lanes by Device ID (a fixed number per job, chosen at upload): every row of one
  * device is in the same lane, so a device's rows are decided in file order, and lanes share no device, so they
@@ -55,9 +67,7 @@ interface JobMeta {
  * each other only for the moment of a commit; the batch that brings the count of answered rows to the total
  * records BulkCorrectionCompleted.
  */
-@Injectable()
-export class BulkCorrectionWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
-  private readonly logger = new Logger('BulkCorrections');
+export class BulkCorrectionWorker {
   private running = false;
   private loop?: Promise<void>;
   private woken = false;
@@ -70,18 +80,20 @@ export class BulkCorrectionWorker implements OnApplicationBootstrap, BeforeAppli
 
   constructor(
     private readonly dataSource: DataSource,
-    @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
+    private readonly store: PostgresEventStore,
     private readonly writer: DeviceWriter,
-    @Inject(SERVICE_SETTINGS) private readonly settings: WorkerSettings,
+    private readonly settings: WorkerSettings,
+    private readonly logger: WorkerLogger = CONSOLE_LOGGER,
   ) {}
 
-  onApplicationBootstrap(): void {
+  start(): void {
+    if (this.running) return;
     this.running = true;
     // Jobs left incomplete by a previous run are simply the oldest active ones: picked up on the first round.
     this.loop = this.run();
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  async stop(): Promise<void> {
     this.running = false;
     this.wake();
     // The batches in flight commit (or roll back) before the database closes.
@@ -89,7 +101,7 @@ export class BulkCorrectionWorker implements OnApplicationBootstrap, BeforeAppli
     await this.closeCursors([]);
   }
 
-  /** A job was accepted here: no need to wait for the next poll. */
+  /** A job was accepted: no need to wait for the next poll. */
   wake(): void {
     this.woken = true;
     this.wakeUp?.();

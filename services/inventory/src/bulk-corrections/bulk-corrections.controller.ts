@@ -10,7 +10,7 @@ import { BulkCorrectionListView, BulkCorrectionView } from './bulk-corrections.d
 import { BulkCorrectionsHandler } from './bulk-corrections.handler';
 import { BulkCorrectionsQueries } from './bulk-corrections.queries';
 import { CorrectionFileProblem } from './correction-file';
-import { CorrectionUpload, UploadRefused, openCorrectionUpload } from './correction-upload';
+import { CorrectionUpload, UploadRefused, discardCap, discardRest, openCorrectionUpload } from './correction-upload';
 
 const JOB_ID_PARAM = ApiParam({ name: 'jobId', example: '3f0c2a4e-6a1b-4c1e-9a55-1f0d7c1e2b3a' });
 
@@ -56,11 +56,9 @@ export class BulkCorrectionsController {
       reply.header('location', `/bulk-corrections/${job.jobId}`);
       return job;
     } catch (error) {
-      const refusal = asRefusal(error);
-      if (!refusal) throw error;
-      // Unread bytes left on the connection would be taken for the next request: close it instead.
-      if (!request.raw.complete) reply.header('connection', 'close');
-      throw refusal;
+      // The client may still be sending: let it finish (up to a cap) so it reads the answer, or close the connection.
+      if (!discardRest(request, discardCap(this.settings.INVENTORY_BULK_MAX_UPLOAD_BYTES), upload?.source)) reply.header('connection', 'close');
+      throw asRefusal(error) ?? error;
     }
   }
 

@@ -9,11 +9,14 @@ import { Sender } from '../device/device.decider';
 import { PartyType, parseDccUserId } from '../device/identifiers';
 import { InventorySettings } from '../settings';
 import { BulkCorrectionAccepted, bulkCorrectionStreamId } from './bulk-correction-events';
-import { BulkCorrectionWorker } from './bulk-correction.worker';
+
 import { BulkCorrectionView } from './bulk-corrections.dto';
 import { JobRow, toView } from './bulk-corrections.queries';
 import { CorrectionFileProblem, readCorrectionRows } from './correction-file';
 import { CorrectionUpload } from './correction-upload';
+
+/** Whatever runs the jobs (the thread in the service, a worker in tests), told when a job is queued. */
+export const BULK_CORRECTION_WAKER = Symbol('BULK_CORRECTION_WAKER');
 
 /** The file is stored in pieces of this size: one insert per MiB, never the whole file in memory. */
 export const FILE_CHUNK_BYTES = 1024 * 1024;
@@ -33,7 +36,7 @@ export class BulkCorrectionsHandler {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
-    private readonly worker: BulkCorrectionWorker,
+    @Inject(BULK_CORRECTION_WAKER) private readonly worker: { wake(): void },
     @Inject(SERVICE_SETTINGS) private readonly settings: Pick<InventorySettings, 'INVENTORY_BULK_LANES'>,
   ) {}
 

@@ -1,5 +1,6 @@
 import { Actor } from '@smi/auth';
-import { PostgresEventStore } from '@smi/event-store';
+import { eventSchemaErrors } from '@smi/contracts';
+import { GlobalCheckpoint, PostgresEventStore } from '@smi/event-store';
 import { PLATFORM_MIGRATIONS } from '@smi/service-runtime';
 import { createTestDatabase, TestDatabase } from '@smi/testing';
 import { DataSource } from 'typeorm';
@@ -24,7 +25,7 @@ function upload(text: string | Buffer, chunk = 64 * 1024): CorrectionUpload {
   async function* pieces(): AsyncGenerator<Buffer> {
     for (let i = 0; i < bytes.length; i += chunk) yield bytes.subarray(i, i + chunk);
   }
-  return { fileName: 'corrections.csv', bytes: pieces(), complete: () => true };
+  return { fileName: 'corrections.csv', bytes: pieces() };
 }
 
 /**
@@ -111,7 +112,7 @@ describe('bulk corrections against PostgreSQL', () => {
   });
 
   afterAll(async () => {
-    for (const w of workers) await w.beforeApplicationShutdown();
+    for (const w of workers) await w.stop();
     await dataSource?.destroy();
     await db?.drop();
   });
@@ -222,5 +223,24 @@ describe('bulk corrections against PostgreSQL', () => {
     const failed = await queries.get(job.jobId, A);
     expect(failed).toMatchObject({ status: 'failed', failure: expect.stringMatching(/holds 4 rows, but 9 rows were accepted/) });
     expect((await store.readStream(`bulk-correction-${job.jobId}`)).map((e) => e.type)).toEqual(['BulkCorrectionAccepted', 'BulkCorrectionFailed']);
+  });
+  // Last on purpose: by now the jobs above have recorded accepted, completed and failed jobs and every kind of row
+  // answer. All of it goes to inventory.events, where a consumer dead-letters anything that breaks its contract.
+  it('records only events that conform to their published contracts', async () => {
+    const types = new Set<string>();
+    const broken: Array<{ type: string; errors: string[] }> = [];
+    let after: GlobalCheckpoint | undefined;
+    for (;;) {
+      const page = await store.readAll({ after, limit: 1000 });
+      if (page.events.length === 0) break;
+      for (const event of page.events) {
+        types.add(event.type);
+        const errors = eventSchemaErrors('inventory', event.type, event.schemaVersion, event.data);
+        if (errors.length > 0) broken.push({ type: event.type, errors });
+      }
+      after = page.checkpoint;
+    }
+    expect(broken.slice(0, 5)).toEqual([]);
+    expect([...types]).toEqual(expect.arrayContaining(['BulkCorrectionAccepted', 'BulkCorrectionCompleted', 'BulkCorrectionFailed', 'EsmeVariantCorrected']));
   });
 });

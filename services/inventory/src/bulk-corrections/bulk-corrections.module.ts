@@ -1,14 +1,12 @@
 import { Module } from '@nestjs/common';
-import { DeviceStoreModule } from '../device-store/device-store.module';
-import { BulkCorrectionWorker } from './bulk-correction.worker';
+import { BulkCorrectionThread } from './bulk-correction-thread';
 import { BulkCorrectionsController } from './bulk-corrections.controller';
-import { BulkCorrectionsHandler } from './bulk-corrections.handler';
+import { BULK_CORRECTION_WAKER, BulkCorrectionsHandler } from './bulk-corrections.handler';
 import { BulkCorrectionsQueries } from './bulk-corrections.queries';
 
-/** Bulk correction of ESME Variants: upload, background job, progress and per-row results. */
+/** Bulk correction of ESME Variants: upload, background job (in its own thread), progress and per-row results. */
 @Module({
-  imports: [DeviceStoreModule],
   controllers: [BulkCorrectionsController],
-  providers: [BulkCorrectionWorker, BulkCorrectionsHandler, BulkCorrectionsQueries],
+  providers: [BulkCorrectionThread, { provide: BULK_CORRECTION_WAKER, useExisting: BulkCorrectionThread }, BulkCorrectionsHandler, BulkCorrectionsQueries],
 })
 export class BulkCorrectionsModule {}

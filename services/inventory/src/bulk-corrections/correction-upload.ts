@@ -3,6 +3,37 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 
+/** How much of a refused upload is read and dropped so the client gets the answer, before the connection is cut. */
+export function discardCap(maxBytes: number): number {
+  return Math.max(2 * maxBytes, 8 * 1024 * 1024);
+}
+
+/**
+ * After a refusal, reads and drops what the client is still sending (up to `capBytes`), so it gets the answer: a
+ * socket closed on unread bytes is reset, and most clients then report a broken pipe rather than the status.
+ * Returns false when the body is not worth reading (declared larger than the cap): the answer should then close
+ * the connection.
+ */
+export function discardRest(request: FastifyRequest, capBytes: number, source?: Readable): boolean {
+  const raw = request.raw;
+  if (raw.complete || raw.destroyed) return true;
+  const declared = Number(raw.headers['content-length']);
+  if (Number.isFinite(declared) && declared > capBytes) return false;
+  let seen = 0;
+  const count = (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen <= capBytes) return;
+    raw.off('data', count);
+    raw.destroy();
+  };
+  raw.on('data', count);
+  raw.once('end', () => raw.off('data', count));
+  // A multipart body goes through busboy, which moves on only while the part it writes into is read.
+  source?.resume();
+  raw.resume();
+  return true;
+}
+
 /** Media types taken as a CSV request body (spreadsheet tools and scripts send both). */
 export const CSV_MEDIA_TYPES: readonly string[] = ['text/csv', 'application/csv'];
 const MULTIPART = 'multipart/form-data';
@@ -31,8 +62,8 @@ export interface CorrectionUpload {
   fileName: string | null;
   /** The file's bytes as they arrive; fails with FILE_TOO_LARGE past the limit or UPLOAD_STALLED when idle. */
   bytes: AsyncIterable<Buffer>;
-  /** False while part of the request body is unread: the answer should then close the connection. */
-  complete(): boolean;
+  /** The stream the file's bytes come from (the multipart part), which must flow for the rest of the body to. */
+  source?: Readable;
 }
 
 /**
@@ -68,7 +99,6 @@ function cleanFileName(name: string | undefined): string | null {
 export async function openCorrectionUpload(request: FastifyRequest, maxBytes: number): Promise<CorrectionUpload> {
   const type = mediaType(request);
   const declared = Number(request.headers['content-length']);
-  const complete = () => request.raw.complete;
 
   if (type === MULTIPART) {
     // The multipart envelope adds a few hundred bytes; far beyond the limit is refused before reading.
@@ -87,14 +117,14 @@ export async function openCorrectionUpload(request: FastifyRequest, maxBytes: nu
       throw new UploadRefused(400, 'MISSING_FILE', `send the file in a field named "${FILE_FIELD}" (got "${part.fieldname}")`);
     }
     const file = part.file;
-    return { fileName: cleanFileName(part.filename), bytes: limited(file, maxBytes, () => file.truncated), complete };
+    return { fileName: cleanFileName(part.filename), bytes: limited(file, maxBytes, () => file.truncated), source: file };
   }
 
   if (CSV_MEDIA_TYPES.includes(type)) {
     if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge(maxBytes);
     const header = request.headers['content-disposition'];
     const fileName = typeof header === 'string' ? cleanFileName(/filename="?([^";]+)"?/i.exec(header)?.[1]) : null;
-    return { fileName, bytes: limited(request.body as Readable, maxBytes, () => false), complete };
+    return { fileName, bytes: limited(request.body as Readable, maxBytes, () => false) };
   }
 
   throw new UploadRefused(
@@ -111,16 +141,22 @@ export async function openCorrectionUpload(request: FastifyRequest, maxBytes: nu
 async function* limited(stream: Readable, maxBytes: number, truncated: () => boolean): AsyncGenerator<Buffer> {
   let count = 0;
   const iterator = stream.iterator({ destroyOnReturn: false });
-  for (;;) {
-    const next = await withIdleTimeout(iterator.next());
-    if (next.done) break;
-    const chunk = next.value as Buffer;
-    count += chunk.length;
-    // busboy stops at the limit and marks the part truncated; a raw body is counted here.
-    if (count > maxBytes || truncated()) throw tooLarge(maxBytes);
-    yield chunk;
+  try {
+    for (;;) {
+      const next = await withIdleTimeout(iterator.next());
+      if (next.done) break;
+      const chunk = next.value as Buffer;
+      count += chunk.length;
+      // busboy stops at the limit and marks the part truncated; a raw body is counted here.
+      if (count > maxBytes || truncated()) throw tooLarge(maxBytes);
+      yield chunk;
+    }
+    if (truncated()) throw tooLarge(maxBytes);
+  } finally {
+    // Lets go of the stream (left open), so what is left of a refused body can be read and dropped. Not awaited:
+    // a read still waiting on a stalled client would hold the answer up.
+    iterator.return?.()?.catch(() => undefined);
   }
-  if (truncated()) throw tooLarge(maxBytes);
 }
 
 async function withIdleTimeout<T>(next: Promise<T>): Promise<T> {
