@@ -11,6 +11,9 @@ import ItemRevisedV1 from '../../events/intake/ItemRevised.v1.schema.json';
 import ItemSubmittedV1 from '../../events/intake/ItemSubmitted.v1.schema.json';
 import PossibleDuplicateFlaggedV1 from '../../events/intake/PossibleDuplicateFlagged.v1.schema.json';
 import SubmissionRecordedV1 from '../../events/intake/SubmissionRecorded.v1.schema.json';
+import BulkCorrectionAcceptedV1 from '../../events/inventory/BulkCorrectionAccepted.v1.schema.json';
+import BulkCorrectionCompletedV1 from '../../events/inventory/BulkCorrectionCompleted.v1.schema.json';
+import BulkCorrectionFailedV1 from '../../events/inventory/BulkCorrectionFailed.v1.schema.json';
 import DevicePreNotifiedV1 from '../../events/inventory/DevicePreNotified.v1.schema.json';
 import DeviceStatusChangedV1 from '../../events/inventory/DeviceStatusChanged.v1.schema.json';
 import EsmeVariantCorrectedV1 from '../../events/inventory/EsmeVariantCorrected.v1.schema.json';
@@ -45,6 +48,9 @@ export const EVENT_SCHEMAS: Record<string, Record<string, Record<number, object>
     DeviceStatusChanged: { 1: DeviceStatusChangedV1 },
     ResponsibleSupplierChanged: { 1: ResponsibleSupplierChangedV1 },
     ServiceRequestAnswered: { 1: ServiceRequestAnsweredV1 },
+    BulkCorrectionAccepted: { 1: BulkCorrectionAcceptedV1 },
+    BulkCorrectionCompleted: { 1: BulkCorrectionCompletedV1 },
+    BulkCorrectionFailed: { 1: BulkCorrectionFailedV1 },
   },
 };
 

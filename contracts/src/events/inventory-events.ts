@@ -103,6 +103,36 @@ export interface ServiceRequestAnsweredData {
   receivedAt: string;
 }
 
+/** Stream `bulk-correction-<jobId>`: a supplier's file of (Device ID, ESME Variant) rows, each run as an SR8.4. */
+export interface BulkCorrectionAcceptedData {
+  jobId: string;
+  fileName: string | null;
+  /** SHA-256 of the file, hex: the seed of every row's RequestID. */
+  fileHash: string;
+  fileBytes: number;
+  rows: number;
+  sender: InventorySender;
+  acceptedAt: string;
+}
+
+export interface BulkCorrectionCompletedData {
+  jobId: string;
+  rows: number;
+  /** Rows per answer: response codes, and MALFORMED for a row that is not a correction. */
+  counts: Record<string, number>;
+  /** Rows answered before (the same file uploaded again): nothing new recorded. */
+  repeated: number;
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface BulkCorrectionFailedData {
+  jobId: string;
+  processedRows: number;
+  reason: string;
+  failedAt: string;
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Topic messages (JSON values; see services/inventory/README.md)
 // ---------------------------------------------------------------------------------------------------
