@@ -1,0 +1,80 @@
+/*
+ * kafkajs 2.2.4 is patched (patches/kafkajs+2.2.4.patch, ADR 0006) to encode a record's headers straight into
+ * the record's buffer. These tests hold the patched encoder to the bytes kafkajs's own, unpatched composition
+ * produces (one Header encoder per header, copied in), and fail if `npm ci` did not apply the patch.
+ */
+import { readFileSync } from 'node:fs';
+
+interface KafkajsEncoder {
+  writeInt8(value: number): KafkajsEncoder;
+  writeVarInt(value: number): KafkajsEncoder;
+  writeVarLong(value: number): KafkajsEncoder;
+  writeVarIntBytes(value: unknown): KafkajsEncoder;
+  writeVarIntArray(values: KafkajsEncoder[]): KafkajsEncoder;
+  writeEncoder(value: KafkajsEncoder): KafkajsEncoder;
+  size(): number;
+  buffer: Buffer;
+}
+type Headers = Record<string, string | Buffer | null | Array<string | Buffer>>;
+interface RecordInput {
+  offsetDelta?: number;
+  timestampDelta?: number;
+  key: string | Buffer | null;
+  value: string | Buffer | null;
+  headers?: Headers;
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports -- kafkajs's protocol modules are internal and untyped */
+const Encoder = require('kafkajs/src/protocol/encoder') as new () => KafkajsEncoder;
+const Header = require('kafkajs/src/protocol/recordBatch/header/v0') as (h: { key: string; value: unknown }) => KafkajsEncoder;
+const Record = require('kafkajs/src/protocol/recordBatch/record/v0') as (r: RecordInput) => KafkajsEncoder;
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+/** The record as unpatched kafkajs 2.2.4 composes it, from its own Header encoder. */
+function unpatched({ offsetDelta = 0, timestampDelta = 0, key, value, headers = {} }: RecordInput): Buffer {
+  const pairs = Object.entries(headers).flatMap(([k, v]) => (Array.isArray(v) ? v.map((one) => ({ key: k, value: one })) : [{ key: k, value: v }]));
+  const body = new Encoder()
+    .writeInt8(0)
+    .writeVarLong(timestampDelta)
+    .writeVarInt(offsetDelta)
+    .writeVarIntBytes(key)
+    .writeVarIntBytes(value)
+    .writeVarIntArray(pairs.map(Header));
+  return new Encoder().writeVarInt(body.size()).writeEncoder(body).buffer;
+}
+
+const CLOUD_EVENT_HEADERS: Headers = {
+  ce_specversion: '1.0',
+  ce_id: '3f0c2a4e-6a1b-4c1e-9a55-1f0d7c1e2b3a',
+  ce_type: 'EsmeVariantCorrected',
+  ce_source: 'urn:smi:service:inventory',
+  ce_subject: 'device-00-DB-12-34-56-78-9A-BC',
+  ce_time: '2026-11-25T16:30:00.000Z',
+  'content-type': 'application/json',
+  correlation_id: 'upload-1',
+  stream_version: '7',
+  schema_version: '1',
+  event_position: '123456',
+  causation_id: 'c4b9f0e2-1111-4a4a-9b9b-000000000001',
+  actor: JSON.stringify({ userId: '90-B3-D5-1F-30-01-00-01', partyId: 'SUPPLIER-A', partyType: 'supplier', roles: ['IS'] }),
+  traceparent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01',
+};
+
+describe('kafkajs record encoding (patched)', () => {
+  it('is the patched version: npm ci applied patches/kafkajs+2.2.4.patch', () => {
+    const source = readFileSync(require.resolve('kafkajs/src/protocol/recordBatch/record/v0'), 'utf8');
+    expect(source).toContain('encoder.writeVarIntString(header.key)');
+  });
+
+  it.each<[string, RecordInput]>([
+    ['no headers', { key: 'device-1', value: '{"n":1}' }],
+    ['the relay’s CloudEvents headers', { key: 'device-00-DB-12-34-56-78-9A-BC', value: '{"to":"B"}', headers: CLOUD_EVENT_HEADERS, offsetDelta: 41, timestampDelta: 17 }],
+    ['null key and value (a tombstone)', { key: null, value: null, headers: { reason: 'deleted' } }],
+    ['Buffer key, value and header', { key: Buffer.from([0, 1, 2]), value: Buffer.from('bytes'), headers: { raw: Buffer.from([255, 0, 7]) } }],
+    ['non-ASCII text in every place', { key: 'clé-ü', value: '{"name":"Zoë – “quoted”"}', headers: { 'é-key': 'värde ✓', emoji: '⚡️' } }],
+    ['a header with several values', { key: 'k', value: 'v', headers: { tag: ['a', 'b', 'c'] } }],
+    ['a value past the initial 512-byte buffer', { key: 'k', value: 'x'.repeat(5000), headers: { big: 'y'.repeat(3000) } }],
+  ])('writes the same bytes as unpatched kafkajs: %s', (_name, record) => {
+    expect(Record(record).buffer.equals(unpatched(record))).toBe(true);
+  });
+});
