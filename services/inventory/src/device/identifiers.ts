@@ -21,8 +21,12 @@ export type DccUserId = Eui64;
 const EUI64_DASHED = /^[0-9A-Fa-f]{2}(?:-[0-9A-Fa-f]{2}){7}$/;
 const EUI64_PLAIN = /^[0-9A-Fa-f]{16}$/;
 
+const EUI64_CANONICAL = /^[0-9A-F]{2}(?:-[0-9A-F]{2}){7}$/;
+
 export function parseEui64(input: unknown): Eui64 | undefined {
   if (typeof input !== 'string') return undefined;
+  // Already canonical (every id once it is inside the service, checked again at each layer): one test, no copies.
+  if (EUI64_CANONICAL.test(input)) return input;
   if (!EUI64_DASHED.test(input) && !EUI64_PLAIN.test(input)) return undefined;
   const hex = input.replace(/-/g, '').toUpperCase();
   const pairs: string[] = [];
