@@ -15,6 +15,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { copyFromStdin, copyText } from './support/copy-from-stdin';
 import { fmt, percentile, pool, rate, table, timed, type PhaseResult } from './support/measure';
+import { adminQuery, brokers, databaseUrlFor, runId } from './support/system-under-test';
 
 const { values: args } = parseArgs({
   options: {
@@ -38,9 +39,6 @@ const STEADY_EVENTS = Math.round(STEADY_RATE * Number(args['steady-seconds']));
 const POOL_SIZE = 10;
 const STEADY_IN_FLIGHT = POOL_SIZE - 2;
 
-const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const brokers = (process.env.BENCH_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-const runId = `${Date.now().toString(36)}_${randomUUID().slice(0, 6)}`;
 const databaseName = `bench_event_store_${runId}`;
 const topic = `bench_${runId}.events`;
 
@@ -65,22 +63,6 @@ function eventData(i: number): Record<string, unknown> {
 const newEvent = (i: number): NewEvent => ({ type: EVENT_TYPE, data: eventData(i) });
 const appendMetadata = () => ({ correlationId: randomUUID(), actor });
 const storedMetadata = () => ({ ...appendMetadata(), sourceService: 'bench', ...(telemetryEnabled ? { traceparent: SAMPLE_TRACEPARENT } : {}) });
-
-function databaseUrl(name: string): string {
-  const url = new URL(serverUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
-async function adminQuery(sql: string): Promise<void> {
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
-}
 
 async function waitUntil(what: string, check: () => boolean | Promise<boolean>, timeoutMs: number, pollMs = 5): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -109,7 +91,7 @@ async function main(): Promise<void> {
   const cleanups: Array<() => Promise<unknown>> = [];
 
   await adminQuery(`CREATE DATABASE "${databaseName}"`);
-  const url = databaseUrl(databaseName);
+  const url = databaseUrlFor(databaseName);
   const dataSource = new DataSource({
     type: 'postgres',
     url,

@@ -4,26 +4,16 @@
 // see README.md.
 import { mintLocalToken } from '@smi/auth';
 import { CommonSettings, loadConfig } from '@smi/config';
-import { Kafka, logLevel } from 'kafkajs';
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream, readFileSync, statSync, unlinkSync } from 'node:fs';
+import { ChildProcess } from 'node:child_process';
+import { createReadStream, createWriteStream, statSync, unlinkSync } from 'node:fs';
 import { request } from 'node:http';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { Client } from 'pg';
-
-// Plain JS shared with `npm start` and the e2e tests: how a compiled service is started and awaited.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { serviceCommand, waitForHealth, repoRoot } = require('../scripts/services.js') as {
-  serviceCommand(name: string): { command: string; args: string[]; env: Record<string, string> };
-  waitForHealth(url: string, timeoutMs: number, isAlive?: () => boolean): Promise<unknown>;
-  repoRoot: string;
-};
+import { fmt } from './support/measure';
+import { buildServices, cpuSeconds, databaseUrlFor, dropDatabaseAndTopics, memoryKb, runId, serviceEnv, startService, stopService } from './support/system-under-test';
 
 const { values: args } = parseArgs({
   options: {
@@ -41,9 +31,6 @@ const TARGET_PEAK_RSS_MB = 300;
 // A 1,000,000-row file is about 150 MB, over the 50 MiB default; the limit is raised for the bench only.
 const BENCH_MAX_UPLOAD_BYTES = 1024 * 1024 * 1024;
 
-const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const brokers = process.env.BENCH_KAFKA_BROKERS ?? '127.0.0.1:9092';
-const runId = `${Date.now().toString(36)}_${randomUUID().slice(0, 6)}`;
 const settings = loadConfig(CommonSettings, {});
 
 const HEADER = 'Identifier,Make,Model,Firmware Version,Device Type,Source,Status of Information,Date last Updated,Fix Available,Fix Information';
@@ -84,27 +71,6 @@ async function writeCsv(path: string, rows: number): Promise<number> {
   return statSync(path).size;
 }
 
-async function adminQuery(sql: string): Promise<void> {
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(sql);
-  } finally {
-    await admin.end();
-  }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
 interface Intake {
   url: string;
   child: ChildProcess;
@@ -117,65 +83,24 @@ interface Intake {
 async function startIntake(label: string): Promise<Intake> {
   const databaseName = `bench_intake_${label}_${runId}`.toLowerCase();
   const topicPrefix = `bench_${label}_${runId}`;
-  const port = await freePort();
-  const databaseUrl = new URL(serverUrl);
-  databaseUrl.pathname = `/${databaseName}`;
-  const { command, args: nodeArgs, env } = serviceCommand('intake');
-  const output: string[] = [];
-  const child = spawn(command, nodeArgs, {
-    cwd: repoRoot,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: {
-      ...process.env,
-      ...env,
-      NODE_ENV: 'test',
-      LOG_LEVEL: 'warn',
-      KAFKA_BROKERS: brokers,
-      KAFKA_TOPIC_PREFIX: topicPrefix,
-      DATABASE_URL: serverUrl,
-      INTAKE_DATABASE_URL: databaseUrl.toString(),
-      INTAKE_PORT: String(port),
-      INTAKE_MAX_UPLOAD_BYTES: String(BENCH_MAX_UPLOAD_BYTES),
-      // Lets a run try V8 heap settings on the service (e.g. --max-old-space-size=256) without changing npm start.
-      ...(process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS } : {}),
-    },
-  });
-  const keep = (chunk: Buffer) => {
-    output.push(chunk.toString());
-    if (output.length > 100) output.shift();
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    await waitForHealth(`${url}/health`, 90_000, () => child.exitCode === null);
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw new Error(`intake did not become ready: ${(error as Error).message}\n${output.join('')}`);
-  }
+  const { url, child } = await startService(
+    'intake',
+    (port) =>
+      serviceEnv('intake', { databaseUrl: databaseUrlFor(databaseName), topicPrefix, port }, {
+        INTAKE_MAX_UPLOAD_BYTES: String(BENCH_MAX_UPLOAD_BYTES),
+        // Lets a run try V8 heap settings on the service (e.g. --max-old-space-size=256) without changing npm start.
+        ...(process.env.BENCH_SERVICE_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVICE_NODE_OPTIONS } : {}),
+      }),
+    { readyWithinMs: 90_000, outputChunksKept: 100 },
+  );
   return {
     url,
     child,
     databaseName,
     topicPrefix,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = once(child, 'exit');
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 20_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      await adminQuery(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
-      const kafka = new Kafka({ clientId: 'bench-cleanup', brokers: brokers.split(','), logLevel: logLevel.NOTHING });
-      const admin = kafka.admin();
-      await admin.connect();
-      try {
-        const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(`${topicPrefix}.`));
-        if (topics.length > 0) await admin.deleteTopics({ topics });
-      } finally {
-        await admin.disconnect();
-      }
+      await stopService(child, 20_000);
+      await dropDatabaseAndTopics(databaseName, topicPrefix);
     },
   };
 }
@@ -238,19 +163,6 @@ async function waitForRelay(url: string, bearer: string, events: number, timeout
   }
 }
 
-/** CPU seconds (user + system) the process has used, all its threads. */
-function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
-}
-
-function memoryKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
-  return match ? Number(match[1]) : NaN;
-}
-
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-GB', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const mb = (kb: number) => kb / 1024;
 
 async function registerProvider(intake: Intake, dcc: string): Promise<string> {
@@ -270,11 +182,7 @@ function checkReport(report: { status: number; body: Record<string, unknown> }, 
 }
 
 async function main(): Promise<void> {
-  if (!args['no-build']) {
-    process.stderr.write('building the services (tsc -p tsconfig.build.json; --no-build skips)…\n');
-    const build = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: repoRoot, stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('build failed');
-  }
+  if (!args['no-build']) buildServices();
   const dcc = await token('DCC', 'dcc');
   const lines: string[] = [];
   const print = (line: string) => {

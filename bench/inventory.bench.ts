@@ -9,25 +9,26 @@
 import { mintLocalToken } from '@smi/auth';
 import { CommonSettings, loadConfig } from '@smi/config';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
-import { ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { once } from 'node:events';
-import { randomUUID } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { fmt, percentile } from './support/measure';
-
-// Plain JS shared with `npm start` and the e2e tests: how a compiled service is started and awaited.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { serviceCommand, waitForHealth, repoRoot } = require('../scripts/services.js') as {
-  serviceCommand(name: string): { command: string; args: string[]; env: Record<string, string> };
-  waitForHealth(url: string, timeoutMs: number, isAlive?: () => boolean): Promise<unknown>;
-  repoRoot: string;
-};
+import {
+  brokers,
+  buildServices,
+  cpuSeconds,
+  databaseUrlFor,
+  dropDatabaseAndTopics,
+  memoryKb,
+  migrateService,
+  runId,
+  serverUrl,
+  serviceEnv,
+  startService,
+  stopService,
+} from './support/system-under-test';
 
 const { values: args } = parseArgs({
   options: {
@@ -60,9 +61,6 @@ if (BULK_ROWS + COMMANDS + PACED_RATE * PACED_SECONDS > DEVICES) throw new Error
 
 const TARGETS = { sustained: 5_000, p99Ms: 100, bulkSeconds: 150, memoryMb: 500 };
 
-const serverUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const brokers = (process.env.BENCH_KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-const runId = `${Date.now().toString(36)}_${randomUUID().slice(0, 6)}`;
 const databaseName = `bench_inventory_${runId}`;
 const topicPrefix = `bench_inv_${runId}`;
 const settings = loadConfig(CommonSettings, {});
@@ -167,84 +165,12 @@ async function seed(databaseUrl: string, print: (line: string) => void): Promise
 // The service
 // ---------------------------------------------------------------------------------------------------
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
-}
-
-interface Service {
-  url: string;
-  child: ChildProcess;
-  output: string[];
-}
-
-function serviceEnv(databaseUrl: string, port: number): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    ...serviceCommand('inventory').env,
-    NODE_ENV: 'test',
-    LOG_LEVEL: 'warn',
-    KAFKA_BROKERS: brokers.join(','),
-    KAFKA_TOPIC_PREFIX: topicPrefix,
-    DATABASE_URL: serverUrl,
-    INVENTORY_DATABASE_URL: databaseUrl,
-    INVENTORY_PORT: String(port),
-    ...SERVICE_ENV,
-  };
+function inventoryEnv(databaseUrl: string, port: number): NodeJS.ProcessEnv {
+  return serviceEnv('inventory', { databaseUrl, topicPrefix, port }, SERVICE_ENV);
 }
 
 function migrate(databaseUrl: string): void {
-  const { command, args: nodeArgs } = serviceCommand('inventory');
-  const migrateJs = nodeArgs[nodeArgs.length - 1].replace(/main\.js$/, 'migrate.js');
-  const result = spawnSync(command, [...nodeArgs.slice(0, -1), migrateJs], { cwd: repoRoot, env: serviceEnv(databaseUrl, 3004), stdio: ['ignore', 'inherit', 'inherit'] });
-  if (result.status !== 0) throw new Error('migrations failed');
-}
-
-async function startService(databaseUrl: string): Promise<Service> {
-  const port = await freePort();
-  const { command, args: nodeArgs } = serviceCommand('inventory');
-  const child = spawn(command, nodeArgs, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: serviceEnv(databaseUrl, port) });
-  const output: string[] = [];
-  const keep = (chunk: Buffer) => {
-    output.push(chunk.toString());
-    if (output.length > 200) output.shift();
-  };
-  child.stdout?.on('data', keep);
-  child.stderr?.on('data', keep);
-  const url = `http://127.0.0.1:${port}`;
-  try {
-    await waitForHealth(`${url}/health`, 120_000, () => child.exitCode === null);
-  } catch (error) {
-    child.kill('SIGKILL');
-    throw new Error(`inventory did not become ready: ${(error as Error).message}\n${output.join('')}`);
-  }
-  return { url, child, output };
-}
-
-async function stopService(service: Service): Promise<void> {
-  if (service.child.exitCode !== null) return;
-  const exited = once(service.child, 'exit');
-  service.child.kill('SIGTERM');
-  const timer = setTimeout(() => service.child.kill('SIGKILL'), 30_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-function memoryKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
-  let status = '';
-  try {
-    status = readFileSync(`/proc/${pid}/status`, 'utf8');
-  } catch {
-    return NaN; // the process has gone; main() reports it
-  }
-  const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
-  return match ? Number(match[1]) : NaN;
+  migrateService('inventory', inventoryEnv(databaseUrl, 3004));
 }
 
 /**
@@ -308,18 +234,6 @@ class ForeignTransactions {
     return this.oldestMs;
   }
 }
-
-/** CPU seconds (user + system) a process has used, from /proc/<pid>/stat; 0 once it has gone. */
-function cpuSeconds(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
-  } catch {
-    return 0;
-  }
-}
-const CLOCK_TICKS = 100;
 
 /**
  * CPU used during a phase by the service process and by the PostgreSQL backends serving its database: a measure
@@ -456,11 +370,7 @@ async function sendAll(producer: Producer, topic: string, messages: Array<{ key:
 // ---------------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  if (!args['no-build']) {
-    process.stderr.write('building the services (tsc -p tsconfig.build.json; --no-build skips)…\n');
-    const build = spawnSync(process.execPath, [join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: repoRoot, stdio: 'inherit' });
-    if (build.status !== 0) throw new Error('build failed');
-  }
+  if (!args['no-build']) buildServices();
   const lines: string[] = [];
   const print = (line: string) => {
     lines.push(line);
@@ -469,22 +379,21 @@ async function main(): Promise<void> {
   print(`inventory benchmark — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 1024 ** 3)} GiB; node ${process.version}; load average ${fmt(loadavg()[0], 2)} at start`);
   if (Object.keys(SERVICE_ENV).length > 0) print(`service settings: ${Object.entries(SERVICE_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}`);
 
-  const databaseUrl = new URL(serverUrl);
-  databaseUrl.pathname = `/${databaseName}`;
-  if (args['reuse-seed']) await cloneSeed(databaseUrl.toString(), print);
+  const databaseUrl = databaseUrlFor(databaseName);
+  if (args['reuse-seed']) await cloneSeed(databaseUrl, print);
   else {
-    migrate(databaseUrl.toString());
-    await seed(databaseUrl.toString(), print);
+    migrate(databaseUrl);
+    await seed(databaseUrl, print);
   }
 
   let relayHolder: Client | undefined;
   if (args['hold-relay']) {
-    relayHolder = new Client({ connectionString: databaseUrl.toString() });
+    relayHolder = new Client({ connectionString: databaseUrl });
     await relayHolder.connect();
     await relayHolder.query(`SELECT pg_advisory_lock(hashtextextended('outbox-relay:inventory', 0))`);
     print('the outbox relay is held on standby (--hold-relay): nothing is published to Kafka');
   }
-  const service = await startService(databaseUrl.toString());
+  const service = await startService('inventory', (port) => inventoryEnv(databaseUrl, port), { readyWithinMs: 120_000, outputChunksKept: 200 });
   const pid = service.child.pid as number;
   const kafka = new Kafka({ clientId: `bench-${runId}`, brokers, logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ allowAutoTopicCreation: false });
@@ -615,9 +524,9 @@ async function main(): Promise<void> {
   } finally {
     await responses?.stop().catch(() => undefined);
     await producer.disconnect().catch(() => undefined);
-    await stopService(service);
+    await stopService(service.child, 30_000);
     await relayHolder?.end();
-    if (!args.keep) await cleanUp();
+    if (!args.keep) await dropDatabaseAndTopics(databaseName, topicPrefix);
     else process.stderr.write(`kept database ${databaseName} and topics ${topicPrefix}.*\n`);
   }
   print(`load average ${fmt(loadavg()[0], 2)} at end`);
@@ -672,10 +581,8 @@ async function cloneSeed(databaseUrl: string, print: (line: string) => void): Pr
   try {
     const exists = (await admin.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [template])).rowCount;
     if (!exists) {
-      const templateUrl = new URL(serverUrl);
-      templateUrl.pathname = `/${template}`;
-      migrate(templateUrl.toString());
-      await seed(templateUrl.toString(), print);
+      migrate(databaseUrlFor(template));
+      await seed(databaseUrlFor(template), print);
     }
     const started = performance.now();
     await admin.query(`CREATE DATABASE "${databaseName}" TEMPLATE "${template}"`);
@@ -684,25 +591,6 @@ async function cloneSeed(databaseUrl: string, print: (line: string) => void): Pr
     await admin.end();
   }
   migrate(databaseUrl);
-}
-
-async function cleanUp(): Promise<void> {
-  const admin = new Client({ connectionString: serverUrl });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
-  const kafka = new Kafka({ clientId: 'bench-cleanup', brokers, logLevel: logLevel.NOTHING });
-  const admin2 = kafka.admin();
-  await admin2.connect();
-  try {
-    const topics = (await admin2.listTopics()).filter((topic) => topic.startsWith(`${topicPrefix}.`));
-    if (topics.length > 0) await admin2.deleteTopics({ topics });
-  } finally {
-    await admin2.disconnect();
-  }
 }
 
 main().catch((error: Error) => {

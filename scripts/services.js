@@ -1,6 +1,7 @@
-// The four services and how to run their compiled entry points; shared by start.js and the e2e tests.
+// The four services and how to run their compiled entry points; shared by start.js, the e2e tests and the benches.
 'use strict';
 
+const { createServer } = require('node:net');
 const path = require('node:path');
 
 const repoRoot = path.resolve(__dirname, '..');
@@ -39,4 +40,16 @@ async function waitForHealth(url, timeoutMs, isAlive) {
   throw new Error(`${url} not ready after ${timeoutMs} ms: ${last}`);
 }
 
-module.exports = { SERVICES, serviceCommand, waitForHealth, repoRoot };
+/** A port on 127.0.0.1 that nothing listens on now, so that several services (or runs) can start side by side. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+module.exports = { SERVICES, serviceCommand, waitForHealth, freePort, repoRoot };

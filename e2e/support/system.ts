@@ -2,15 +2,15 @@ import { mintLocalToken, PartyType } from '@smi/auth';
 import { CommonSettings, loadConfig } from '@smi/config';
 import { testDatabaseUrl, testKafkaBrokers, uniqueName } from '@smi/testing';
 import { ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Client } from 'pg';
 
 // Plain JS shared with `npm start`, so e2e runs the services exactly as users do.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { SERVICES, serviceCommand, waitForHealth, repoRoot } = require('../../scripts/services.js') as {
+const { SERVICES, serviceCommand, waitForHealth, freePort, repoRoot } = require('../../scripts/services.js') as {
   SERVICES: Array<{ name: string; portSetting: string }>;
   serviceCommand(name: string): { command: string; args: string[]; env: Record<string, string> };
   waitForHealth(url: string, timeoutMs: number, isAlive?: () => boolean): Promise<unknown>;
+  freePort(): Promise<number>;
   repoRoot: string;
 };
 
@@ -123,17 +123,6 @@ export class TestSystem {
     }
     this.services.clear();
   }
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 /** fetch with a bearer token and JSON body; returns status and parsed body. */
