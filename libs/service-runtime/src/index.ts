@@ -5,6 +5,8 @@ export { ServicePlatformOptions, ServiceTopics, ResolvedTopics } from './platfor
 export { EVENT_STORE, KAFKA_CLIENT, MESSAGE_PRODUCER, SERVICE_NAME, SERVICE_SETTINGS, TOPICS } from './tokens';
 export { CorrelationId, requestIdFrom } from './request-context';
 export { strictValidationPipe, fieldErrors, FieldError } from './validation';
+export { PageCursor, PageLimit } from './page-query';
+export { stackedPropertyDecorators } from './stacked-property-decorators';
 export { migrateDatabase } from './migrate';
 export { DomainErrorFilter, httpStatusForDomainError } from './domain-error.filter';
 export { ConsumerHost, HostedConsumerOptions } from './consumer-host';

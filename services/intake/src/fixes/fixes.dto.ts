@@ -3,6 +3,7 @@ import { DEVICE_TYPES } from '@smi/contracts';
 import { Type } from 'class-transformer';
 import { IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
 import { maxLengthOf } from '../reports/device-fields';
+import { FirmwareVersionField, MakeField, ModelField } from '../reports/device-fields.dto';
 import { FIX_STATUS_AWAITING_CONFIRMATION } from './fix.decider';
 
 const PARTY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -20,19 +21,13 @@ export class FixedItemDto {
 }
 
 export class FixedDeviceDto {
-  @ApiProperty({ example: 'Northwind Metering' })
-  @IsString()
-  @Length(1, maxLengthOf('Make'))
+  @MakeField()
   make!: string;
 
-  @ApiProperty({ example: 'NW-E1' })
-  @IsString()
-  @Length(1, maxLengthOf('Model'))
+  @ModelField()
   model!: string;
 
-  @ApiProperty({ example: '3804040A', description: 'The affected firmware version' })
-  @IsString()
-  @Length(1, maxLengthOf('Firmware Version'))
+  @FirmwareVersionField({ example: '3804040A', description: 'The affected firmware version' })
   firmwareVersion!: string;
 
   @ApiPropertyOptional({ example: 'ESME', description: `Glossary device type: ${DEVICE_TYPES.join(', ')}` })
@@ -61,9 +56,7 @@ export class ProposeFixDto {
   @Type(() => FixedDeviceDto)
   device?: FixedDeviceDto;
 
-  @ApiProperty({ example: '3804050B', description: 'The firmware version that fixes it' })
-  @IsString()
-  @Length(1, maxLengthOf('Firmware Version'))
+  @FirmwareVersionField({ example: '3804050B', description: 'The firmware version that fixes it' })
   fixingFirmwareVersion!: string;
 
   @ApiProperty({ example: 'Upgrade to 3804050B, available from the manufacturer since 1 November 2026.' })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { PageCursor, PageLimit } from '@smi/service-runtime';
+import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 export class DeviceFilterQuery {
   @ApiPropertyOptional({ description: 'Exact make, any case' })
@@ -27,18 +27,10 @@ export class DeviceFilterQuery {
   @MaxLength(64)
   deviceType?: string;
 
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
+  @PageCursor({ maxLength: 512, description: 'nextCursor of the previous page' })
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @PageLimit({ max: 1000, default: 100 })
   limit?: number;
 }
 

@@ -1,23 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DEVICE_TYPES, DeviceType } from '@smi/contracts';
 import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import { maxLengthOf } from './device-fields';
+import { FirmwareVersionField, MakeField, ModelField } from './device-fields.dto';
 import { REPORT_DESCRIPTION_MAX, REPORT_REFERENCE_MAX, REPORTABLE_STATUSES } from './report.decider';
 
 export class ReportItemDto {
-  @ApiProperty({ example: 'Northwind Metering' })
-  @IsString()
-  @Length(1, maxLengthOf('Make'))
+  @MakeField()
   make!: string;
 
-  @ApiProperty({ example: 'NW-E1' })
-  @IsString()
-  @Length(1, maxLengthOf('Model'))
+  @ModelField()
   model!: string;
 
-  @ApiProperty({ example: '3804040A', description: '8 hex characters (the SMI form) are stored in upper case' })
-  @IsString()
-  @Length(1, maxLengthOf('Firmware Version'))
+  @FirmwareVersionField({ example: '3804040A', description: '8 hex characters (the SMI form) are stored in upper case' })
   firmwareVersion!: string;
 
   @ApiProperty({ example: 'ESME', description: `A glossary device type in any accepted spelling: ${DEVICE_TYPES.join(', ')}` })

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { PageCursor, PageLimit } from '@smi/service-runtime';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 export class SubmitFileQuery {
   @ApiPropertyOptional({ enum: ['true', 'false'], description: 'Validate and report without recording anything.' })
@@ -16,18 +16,10 @@ export class SubmitFileQuery {
 }
 
 export class PageQuery {
-  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(512)
+  @PageCursor({ maxLength: 512, description: 'nextCursor of the previous page' })
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 1000, default: 100 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @PageLimit({ max: 1000, default: 100 })
   limit?: number;
 }
 
@@ -44,12 +36,7 @@ export class RejectionsQuery {
   @Matches(/^[0-9]{1,9}$/, { message: 'cursor must be the nextCursor of a previous answer' })
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 5000, default: 1000 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(5000)
+  @PageLimit({ max: 5000, default: 1000 })
   limit?: number;
 }
 

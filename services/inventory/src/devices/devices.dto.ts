@@ -1,7 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { PageCursor, PageLimit } from '@smi/service-runtime';
+import { IsIn, IsOptional } from 'class-validator';
 import { DEVICE_TYPES, DeviceType, ESME_VARIANTS, EsmeVariant, SMETS_VERSIONS, SMI_STATUSES, SmetsVersion, SmiStatus } from '../device/identifiers';
+import { ManufacturerFilter, ModelFilter, ResponsibleSupplierFilter } from '../shared/device-filters';
 import { IsHex, IsIsoDateTime } from '../shared/validators';
 
 export const MAX_PAGE_SIZE = 500;
@@ -68,14 +69,10 @@ export class ListDevicesQuery {
   @IsIn(DEVICE_TYPES)
   deviceType?: DeviceType;
 
-  @ApiPropertyOptional({ example: '1063' })
-  @IsOptional()
-  @IsHex(4)
+  @ManufacturerFilter()
   manufacturer?: string;
 
-  @ApiPropertyOptional({ example: '00050203' })
-  @IsOptional()
-  @IsHex(8)
+  @ModelFilter()
   model?: string;
 
   @ApiPropertyOptional({ example: '38040404' })
@@ -88,23 +85,12 @@ export class ListDevicesQuery {
   @IsIn(ESME_VARIANTS)
   esmeVariant?: EsmeVariant;
 
-  @ApiPropertyOptional({ example: 'SUPPLIER-A', description: 'Party id. A supplier always sees only its own devices.' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 64)
+  @ResponsibleSupplierFilter('Party id. A supplier always sees only its own devices.')
   responsibleSupplier?: string;
 
-  @ApiPropertyOptional({ description: 'Opaque: the nextCursor of the previous page.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
+  @PageCursor({ maxLength: 200, description: 'Opaque: the nextCursor of the previous page.' })
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
+  @PageLimit({ max: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   limit?: number;
 }

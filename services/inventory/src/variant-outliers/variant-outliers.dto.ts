@@ -1,41 +1,25 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Max, MaxLength, Min } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { PageCursor, PageLimit } from '@smi/service-runtime';
 import { ESME_VARIANTS, EsmeVariant, SMI_STATUSES, SmiStatus } from '../device/identifiers';
-import { IsHex } from '../shared/validators';
+import { ManufacturerFilter, ModelFilter, ResponsibleSupplierFilter } from '../shared/device-filters';
 
 export const MAX_OUTLIERS_PAGE = 1000;
 export const DEFAULT_OUTLIERS_PAGE = 100;
 
 export class VariantOutliersQuery {
-  @ApiPropertyOptional({ example: 'SUPPLIER-A', description: 'Party id (DCC). A supplier always sees only the ESMEs it is Responsible Supplier for.' })
-  @IsOptional()
-  @IsString()
-  @Length(1, 64)
+  @ResponsibleSupplierFilter('Party id (DCC). A supplier always sees only the ESMEs it is Responsible Supplier for.')
   responsibleSupplier?: string;
 
-  @ApiPropertyOptional({ example: '1063' })
-  @IsOptional()
-  @IsHex(4)
+  @ManufacturerFilter()
   manufacturer?: string;
 
-  @ApiPropertyOptional({ example: '00050203' })
-  @IsOptional()
-  @IsHex(8)
+  @ModelFilter()
   model?: string;
 
-  @ApiPropertyOptional({ description: 'Opaque: the nextCursor of the previous page.' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(300)
+  @PageCursor({ maxLength: 300, description: 'Opaque: the nextCursor of the previous page.' })
   cursor?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_OUTLIERS_PAGE, default: DEFAULT_OUTLIERS_PAGE })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_OUTLIERS_PAGE)
+  @PageLimit({ max: MAX_OUTLIERS_PAGE, default: DEFAULT_OUTLIERS_PAGE })
   limit?: number;
 }
 
