@@ -1,6 +1,7 @@
 import { Client, ClientConfig } from 'pg';
 import { DataSource } from 'typeorm';
 import { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
+import { APPEND_CHANNEL } from './append-notifier';
 
 /** A pg client configuration equal to the one the DataSource uses, for sessions TypeORM cannot pool (LISTEN, advisory locks). */
 export function pgConnectionConfig(dataSource: DataSource): ClientConfig {
@@ -47,7 +48,7 @@ export class AppendNotifications {
       setTimeout(() => this.connect().catch((e: Error) => this.onError(e)), 1000).unref();
     });
     await client.connect();
-    await client.query('LISTEN events_appended');
+    await client.query(`LISTEN ${APPEND_CHANNEL}`);
     this.client = client;
     // Anything appended while we were not listening is found by the next read.
     this.wake();

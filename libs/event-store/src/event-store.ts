@@ -1,6 +1,7 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { AppendNotifier } from './append-notifier';
 import { ConcurrencyError } from './errors';
 import { UpcasterRegistry } from './upcasters';
 import {
@@ -21,6 +22,8 @@ export interface EventStoreOptions {
   /** Stamped on every event's metadata as `sourceService`. */
   sourceService: string;
   upcasters?: UpcasterRegistry;
+  /** A wake-up notification failed to send (readers still find the events by polling). */
+  onNotifyError?: (error: Error) => void;
 }
 
 /** Metadata given once per append; each event may add to it. sourceService and trace context are filled in. */
@@ -75,12 +78,19 @@ const COLUMNS = `position::text AS position, transaction_id::text AS transaction
  */
 export class PostgresEventStore {
   private readonly upcasters: UpcasterRegistry;
+  private readonly notifier: AppendNotifier;
 
   constructor(
     private readonly dataSource: DataSource,
     private readonly options: EventStoreOptions,
   ) {
     this.upcasters = options.upcasters ?? new UpcasterRegistry();
+    this.notifier = new AppendNotifier(dataSource, options.onNotifyError);
+  }
+
+  /** Resolves once the notification of the last append has been sent (tests, orderly shutdown). */
+  notificationsSettled(): Promise<void> {
+    return this.notifier.settled();
   }
 
   get sourceService(): string {
@@ -119,6 +129,8 @@ export class PostgresEventStore {
           // New streams need no lookup (see insert), and one INSERT is atomic on its own: no BEGIN/COMMIT round trips.
           const oneStatement = !manager && requests.every((r) => r.expectedVersion === NO_STREAM);
           const results = manager ? await run(manager) : oneStatement ? await run(this.dataSource.manager) : await this.dataSource.transaction(run);
+          // Committed already, or marked so that the caller's commit wakes the readers.
+          this.notifier.appended(manager?.queryRunner);
           span.setAttribute('smi.events', results.reduce((n, r) => n + r.events.length, 0));
           return results;
         } catch (error) {

@@ -28,7 +28,7 @@ export class CreateEventStore1730000000000 implements MigrationInterface {
     await queryRunner.query(`CREATE INDEX events_correlation ON events ((metadata->>'correlationId'))`);
     await queryRunner.query(`CREATE INDEX events_type ON events (event_type, position)`);
     // One notification per appending statement wakes the relay and async projections at once;
-    // polling remains as the fallback if a notification is missed.
+    // polling remains as the fallback if a notification is missed. (Replaced by NotifyAppendsAfterCommit.)
     await queryRunner.query(`
       CREATE FUNCTION notify_events_appended() RETURNS trigger LANGUAGE plpgsql AS $$
       BEGIN
@@ -46,4 +46,29 @@ export class CreateEventStore1730000000000 implements MigrationInterface {
   }
 }
 
-export const EVENT_STORE_MIGRATIONS = [CreateEventStore1730000000000];
+/**
+ * Appends are notified after commit by the store (AppendNotifier), no longer by a trigger inside the appending
+ * transaction, where NOTIFY serialised every commit behind PostgreSQL's notification lock.
+ */
+export class NotifyAppendsAfterCommit1760000000000 implements MigrationInterface {
+  name = 'NotifyAppendsAfterCommit1760000000000';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP TRIGGER IF EXISTS events_appended ON events`);
+    await queryRunner.query(`DROP FUNCTION IF EXISTS notify_events_appended()`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`
+      CREATE FUNCTION notify_events_appended() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM pg_notify('events_appended', '');
+        RETURN NULL;
+      END $$`);
+    await queryRunner.query(`
+      CREATE TRIGGER events_appended AFTER INSERT ON events
+      FOR EACH STATEMENT EXECUTE FUNCTION notify_events_appended()`);
+  }
+}
+
+export const EVENT_STORE_MIGRATIONS = [CreateEventStore1730000000000, NotifyAppendsAfterCommit1760000000000];

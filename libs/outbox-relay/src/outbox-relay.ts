@@ -1,5 +1,5 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
-import { AppendNotifications, GlobalCheckpoint, pgConnectionConfig, PostgresEventStore, RecordedEvent, START } from '@smi/event-store';
+import { APPEND_CHANNEL, AppendNotifications, GlobalCheckpoint, pgConnectionConfig, PostgresEventStore, RecordedEvent, START } from '@smi/event-store';
 import { MessageProducer, OutgoingMessage } from '@smi/kafka';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
@@ -254,7 +254,7 @@ export class OutboxRelay {
        ON CONFLICT (relay) DO UPDATE SET transaction_id = EXCLUDED.transaction_id, position = EXCLUDED.position, updated_at = now()`,
       [this.options.name, checkpoint.transactionId, checkpoint.position],
     );
-    await this.options.dataSource.query(`SELECT pg_notify('events_appended', '')`);
+    await this.options.dataSource.query(`SELECT pg_notify($1, '')`, [APPEND_CHANNEL]);
     return checkpoint;
   }
 

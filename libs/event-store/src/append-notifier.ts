@@ -1,0 +1,90 @@
+import { DataSource, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+
+/** The LISTEN/NOTIFY channel readers of the event store (relay, async projections) wait on. */
+export const APPEND_CHANNEL = 'events_appended';
+
+/** Marks a caller's transaction (QueryRunner.data) as holding appended events, to notify once it commits. */
+const APPENDED = Symbol('smi.eventsAppended');
+type MarkedData = { [APPENDED]?: boolean };
+
+/**
+ * Tells readers that events were appended, once the appending transaction has committed.
+ *
+ * Why not a trigger: a NOTIFY inside a transaction takes PostgreSQL's server-wide notification lock at commit and
+ * holds it until the commit record is flushed, so every appending transaction committed one after another and
+ * none shared a WAL flush (about 700–1,500 single-event appends/s with 10 writers). Sent afterwards, in its own
+ * tiny transaction, the notification still serialises, but only with other notifications, and at most one is in
+ * flight (plus one queued for whatever commits meanwhile), so the appends themselves commit together again.
+ *
+ * A notification can still be lost (a crash between commit and notify, a broken listener connection); readers
+ * poll as the fallback, exactly as before, so a lost one costs latency, never an event.
+ */
+export class AppendNotifier implements EntitySubscriberInterface {
+  private inFlight?: Promise<void>;
+  private queued = false;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly onError: (error: Error) => void = () => undefined,
+  ) {}
+
+  /**
+   * After an append: notifies now if the events are already committed, or marks the caller's transaction so that
+   * its commit notifies (a rollback notifies nothing).
+   */
+  appended(queryRunner: QueryRunner | undefined): void {
+    if (queryRunner?.isTransactionActive) {
+      this.subscribe();
+      (queryRunner.data as MarkedData)[APPENDED] = true;
+      return;
+    }
+    this.notify();
+  }
+
+  afterTransactionCommit(event: TransactionCommitEvent): void {
+    // Also called when a nested transaction's savepoint is released: only the outermost commit makes events visible.
+    if (event.queryRunner.isTransactionActive || !this.take(event.queryRunner)) return;
+    this.notify();
+  }
+
+  afterTransactionRollback(event: TransactionRollbackEvent): void {
+    if (!event.queryRunner.isTransactionActive) this.take(event.queryRunner);
+  }
+
+  /** Resolves once no notification is in flight (for tests and orderly shutdown). */
+  async settled(): Promise<void> {
+    while (this.inFlight) await this.inFlight;
+  }
+
+  private notify(): void {
+    if (this.inFlight) {
+      this.queued = true;
+      return;
+    }
+    this.inFlight = this.dataSource
+      .query(`SELECT pg_notify('${APPEND_CHANNEL}', '')`)
+      .then(
+        () => undefined,
+        (error: Error) => this.onError(error),
+      )
+      .finally(() => {
+        this.inFlight = undefined;
+        if (this.queued && this.dataSource.isInitialized) {
+          this.queued = false;
+          this.notify();
+        }
+      });
+  }
+
+  private take(queryRunner: QueryRunner): boolean {
+    const data = queryRunner.data as MarkedData | undefined;
+    if (!data?.[APPENDED]) return false;
+    delete data[APPENDED];
+    return true;
+  }
+
+  /** TypeORM rebuilds its subscriber list when the DataSource initialises, so this joins it at first use. */
+  private subscribe(): void {
+    if (!this.dataSource.subscribers.includes(this)) this.dataSource.subscribers.push(this);
+  }
+}
