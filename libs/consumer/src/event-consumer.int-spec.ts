@@ -98,7 +98,29 @@ describe('EventConsumer against the real broker and database', () => {
     await waitFor(() => consumer.stats().duplicatesDropped === 2, 30_000, 'the late duplicate');
 
     expect(await effectsOf(name)).toEqual(sent.map((m) => m.id).sort());
-    expect(consumer.stats()).toEqual({ processed: 12, duplicatesDropped: 2, deadLettered: 0, retries: 0 });
+    expect(consumer.stats()).toEqual({ processed: 12, duplicatesDropped: 2, passedOver: 0, deadLettered: 0, retries: 0 });
+  });
+
+  it('passes over event types it does not apply: no transaction, no inbox row, and its offset still moves', async () => {
+    const topic = await createTopic('consumer_types', 1);
+    const name = uniqueName('types');
+    const typed = (id: string, type: string) => ({ key: 'k', value: JSON.stringify({ body: id }), headers: { ce_id: id, ce_type: type } });
+    const producer = await kafka.producer();
+    await producer.send(topic, [typed('t-1', 'Wanted'), typed('t-2', 'Other'), typed('t-3', 'Wanted'), typed('t-4', 'Other')]);
+    const first = await startConsumer({ name, topics: [topic], eventTypes: ['Wanted'] });
+    await waitFor(() => first.stats().processed + first.stats().passedOver === 4, 30_000, 'all four messages');
+    expect(first.stats()).toMatchObject({ processed: 2, passedOver: 2 });
+    expect(await effectsOf(name)).toEqual(['t-1', 't-3']);
+    const inbox: { message_id: string }[] = await dataSource.query('SELECT message_id FROM consumer_inbox WHERE consumer = $1 ORDER BY message_id', [name]);
+    expect(inbox.map((r) => r.message_id)).toEqual(['t-1', 't-3']);
+    await first.stop();
+
+    // The trailing passed-over message was committed too: a restart in the same group sees only what is new.
+    const second = await startConsumer({ name, topics: [topic], eventTypes: ['Wanted'] });
+    await producer.send(topic, [typed('t-5', 'Wanted')]);
+    await producer.disconnect();
+    await waitFor(() => second.stats().processed === 1, 30_000, 'the message produced after the restart');
+    expect(second.stats()).toEqual({ processed: 1, duplicatesDropped: 0, passedOver: 0, deadLettered: 0, retries: 0 });
   });
 
   it('does not reprocess after a restart in the same group', async () => {
@@ -114,7 +136,7 @@ describe('EventConsumer against the real broker and database', () => {
     // One partition, read in order: once the newest message is applied, any redelivery would have come first.
     await waitFor(() => second.stats().processed === 1, 30_000, 'the message produced after the restart');
 
-    expect(second.stats()).toEqual({ processed: 1, duplicatesDropped: 0, deadLettered: 0, retries: 0 });
+    expect(second.stats()).toEqual({ processed: 1, duplicatesDropped: 0, passedOver: 0, deadLettered: 0, retries: 0 });
     expect(await effectsOf(name)).toHaveLength(6);
   });
 
@@ -211,7 +233,7 @@ describe('EventConsumer against the real broker and database', () => {
     await waitFor(() => consumer.stats().processed === 1, 30_000, 'the message to be applied');
 
     expect(await effectsOf(name)).toEqual(['flaky-0']);
-    expect(consumer.stats()).toEqual({ processed: 1, duplicatesDropped: 0, deadLettered: 0, retries: 2 });
+    expect(consumer.stats()).toEqual({ processed: 1, duplicatesDropped: 0, passedOver: 0, deadLettered: 0, retries: 2 });
   });
 
   it('leaves none of a failed handler’s writes behind, whether it failed permanently or ran out of retries', async () => {

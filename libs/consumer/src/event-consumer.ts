@@ -17,6 +17,12 @@ export interface EventConsumerOptions {
    * inbox: write only through `manager`. Throw PermanentMessageError for a message that can never succeed.
    */
   handleBatch(messages: IncomingMessage[], manager: EntityManager): Promise<void>;
+  /**
+   * The event types (`ce_type` header) this consumer applies. Others are passed over: their offsets are committed
+   * with the rest, but they open no transaction and leave no inbox row, since applying them would change nothing.
+   * Default: every message goes to `handleBatch`.
+   */
+  eventTypes?: readonly string[];
   /** Default: the CloudEvents `ce_id` header, else `<topic>:<partition>:<offset>`. */
   messageId?(message: IncomingMessage): string;
   /** Most messages per transaction. Default 500. */
@@ -37,6 +43,8 @@ export interface ConsumerStats {
   processed: number;
   /** Redeliveries recognised by the inbox and not applied again. */
   duplicatesDropped: number;
+  /** Messages of event types the consumer does not apply (see `eventTypes`), committed without a transaction. */
+  passedOver: number;
   deadLettered: number;
   /** Transaction attempts that failed and were tried again. */
   retries: number;
@@ -58,7 +66,7 @@ const HEARTBEAT_SLICE_MS = 1_000;
 export class EventConsumer {
   private readonly retry: RetryPolicy;
   private readonly maxBatchSize: number;
-  private readonly counters: ConsumerStats = { processed: 0, duplicatesDropped: 0, deadLettered: 0, retries: 0 };
+  private readonly counters: ConsumerStats = { processed: 0, duplicatesDropped: 0, passedOver: 0, deadLettered: 0, retries: 0 };
   private running?: { consumer: GroupConsumer; producer: MessageProducer };
 
   constructor(private readonly options: EventConsumerOptions) {
@@ -116,9 +124,11 @@ export class EventConsumer {
   }
 
   private async handlePartitionBatch(batch: PartitionBatch, producer: MessageProducer): Promise<void> {
-    for (let start = 0; start < batch.messages.length; start += this.maxBatchSize) {
+    const wanted = this.options.eventTypes ? new Set(this.options.eventTypes) : undefined;
+    const messages = wanted ? batch.messages.filter((m) => wanted.has(m.headers.ce_type ?? '')) : batch.messages;
+    for (let start = 0; start < messages.length; start += this.maxBatchSize) {
       if (!batch.shouldContinue()) return;
-      const chunk = batch.messages.slice(start, start + this.maxBatchSize);
+      const chunk = messages.slice(start, start + this.maxBatchSize);
       const outcome = await this.applyWithRetries(batch, chunk);
       if (outcome.kind === 'stopped') return;
       if (outcome.kind === 'failed') {
@@ -128,6 +138,15 @@ export class EventConsumer {
       }
       await batch.heartbeat();
     }
+    if (!wanted) return;
+    // Whatever was passed over after the last applied message is done with too.
+    const last = batch.messages[batch.messages.length - 1];
+    if (last && messages[messages.length - 1] !== last) {
+      if (!batch.shouldContinue()) return;
+      await batch.commit(last.offset);
+      await batch.heartbeat();
+    }
+    this.counters.passedOver += batch.messages.length - messages.length;
   }
 
   /**

@@ -56,9 +56,10 @@ export class SubmissionFulfilmentConsumer extends ConsumerHost {
       name: 'intake.data-requests',
       groupId: this.topics.name('intake.data-requests'),
       topics: [this.topics.events],
+      // A million-row file is a million item events and one SubmissionRecorded: only that one opens a transaction.
+      eventTypes: [SUBMISSION_RECORDED],
       handleBatch: async (messages) => {
         for (const message of messages) {
-          if (message.headers.ce_type !== SUBMISSION_RECORDED) continue;
           const submission = submissionFrom(message);
           const fulfilled = await this.dataRequests.fulfilFromSubmission(submission, {
             correlationId: message.headers.correlation_id ?? submission.submissionId,

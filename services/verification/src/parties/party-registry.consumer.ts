@@ -20,10 +20,10 @@ export class PartyRegistryConsumer extends ConsumerHost {
       name: 'verification.party-registry',
       groupId: this.topics.name('verification.party-registry'),
       topics: [this.topics.name('intake.events')],
+      // intake.events is mostly submitted items: only party events open a transaction here.
+      eventTypes: ['PartyRegistered', 'PartyDetailsChanged'],
       handleBatch: async (messages, manager) => {
         for (const message of messages) {
-          const type = message.headers.ce_type;
-          if (type !== 'PartyRegistered' && type !== 'PartyDetailsChanged') continue;
           const event = parseContractEvent<PartyRegisteredData | PartyDetailsChangedData>('intake', message);
           const eventId = message.headers.ce_id;
           if (event.type === 'PartyRegistered') {
