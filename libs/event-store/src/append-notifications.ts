@@ -1,7 +1,9 @@
 import { Client, ClientConfig } from 'pg';
 import { DataSource } from 'typeorm';
 import { PostgresConnectionOptions } from 'typeorm/driver/postgres/PostgresConnectionOptions';
-import { APPEND_CHANNEL } from './append-notifier';
+
+/** The LISTEN/NOTIFY channel readers of the event store (relay, async projections) wait on. */
+export const APPEND_CHANNEL = 'events_appended';
 
 /** A pg client configuration equal to the one the DataSource uses, for sessions TypeORM cannot pool (LISTEN, advisory locks). */
 export function pgConnectionConfig(dataSource: DataSource): ClientConfig {

@@ -1,7 +1,9 @@
+import { Client } from 'pg';
 import { DataSource, EntitySubscriberInterface, QueryRunner, TransactionCommitEvent, TransactionRollbackEvent } from 'typeorm';
+import { APPEND_CHANNEL, pgConnectionConfig } from './append-notifications';
 
-/** The LISTEN/NOTIFY channel readers of the event store (relay, async projections) wait on. */
-export const APPEND_CHANNEL = 'events_appended';
+/** A notification connection unused this long is closed (reopened by the next append), so it never holds a process open. */
+const IDLE_CLOSE_MS = 2_000;
 
 /** Marks a caller's transaction (QueryRunner.data) as holding appended events, to notify once it commits. */
 const APPENDED = Symbol('smi.eventsAppended');
@@ -16,12 +18,17 @@ type MarkedData = { [APPENDED]?: boolean };
  * tiny transaction, the notification still serialises, but only with other notifications, and at most one is in
  * flight (plus one queued for whatever commits meanwhile), so the appends themselves commit together again.
  *
+ * The notifications go over a connection of their own, not the pool: behind a queue of busy transactions they
+ * would wake the readers late.
+ *
  * A notification can still be lost (a crash between commit and notify, a broken listener connection); readers
  * poll as the fallback, exactly as before, so a lost one costs latency, never an event.
  */
 export class AppendNotifier implements EntitySubscriberInterface {
   private inFlight?: Promise<void>;
   private queued = false;
+  private client?: Client;
+  private idleTimer?: NodeJS.Timeout;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -61,12 +68,8 @@ export class AppendNotifier implements EntitySubscriberInterface {
       this.queued = true;
       return;
     }
-    this.inFlight = this.dataSource
-      .query(`SELECT pg_notify('${APPEND_CHANNEL}', '')`)
-      .then(
-        () => undefined,
-        (error: Error) => this.onError(error),
-      )
+    this.inFlight = this.send()
+      .catch((error: Error) => this.onError(error))
       .finally(() => {
         this.inFlight = undefined;
         if (this.queued && this.dataSource.isInitialized) {
@@ -74,6 +77,34 @@ export class AppendNotifier implements EntitySubscriberInterface {
           this.notify();
         }
       });
+  }
+
+  private async send(): Promise<void> {
+    clearTimeout(this.idleTimer);
+    if (!this.client) {
+      const client = new Client({ ...pgConnectionConfig(this.dataSource), application_name: 'smi-append-notifier' });
+      // A broken connection is dropped; the next notification opens another.
+      client.on('error', (error) => {
+        if (this.client === client) this.client = undefined;
+        this.onError(error);
+      });
+      await client.connect();
+      this.client = client;
+    }
+    try {
+      await this.client.query(`SELECT pg_notify($1, '')`, [APPEND_CHANNEL]);
+    } catch (error) {
+      const broken = this.client;
+      this.client = undefined;
+      await broken?.end().catch(() => undefined);
+      throw error;
+    }
+    this.idleTimer = setTimeout(() => {
+      const idle = this.client;
+      this.client = undefined;
+      void idle?.end().catch(() => undefined);
+    }, IDLE_CLOSE_MS);
+    this.idleTimer.unref();
   }
 
   private take(queryRunner: QueryRunner): boolean {
