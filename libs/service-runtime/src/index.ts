@@ -12,3 +12,4 @@ export { DomainErrorFilter, httpStatusForDomainError } from './domain-error.filt
 export { ConsumerHost, HostedConsumerOptions } from './consumer-host';
 export { parseContractEvent } from './contract-check';
 export { PlatformLifecycle } from './platform-lifecycle';
+export { discardCap, discardRequestBody } from './refused-upload';

@@ -3,7 +3,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Fastify, { FastifyInstance } from 'fastify';
 import { Readable } from 'node:stream';
-import { discardCap, discardRequestBody, errorBody, openUpload, registerSubmissionUploads, Upload, UploadError } from './submission-upload';
+import { discardCap, discardRequestBody } from '@smi/service-runtime';
+import { errorBody, openUpload, registerSubmissionUploads, Upload, UploadError } from './submission-upload';
 
 const MAX = 64 * 1024;
 

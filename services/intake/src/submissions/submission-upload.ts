@@ -1,6 +1,7 @@
 import fastifyMultipart from '@fastify/multipart';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
+import { discardCap, discardRequestBody } from '@smi/service-runtime';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 
@@ -70,36 +71,6 @@ export async function registerSubmissionUploads(app: NestFastifyApplication, max
     if (!discardRequestBody(request.raw, discardCap(maxUploadBytes))) reply.header('connection', 'close');
     await reply.code(refusal.status).send(errorBody(refusal));
   });
-}
-
-/**
- * Reads and drops what is left of a request body refused early, up to `capBytes`, so the answer reaches a
- * client that is still sending: closing the socket on unread bytes resets the connection, and many clients
- * then report a broken pipe instead of the answer. Past the cap the connection is cut.
- */
-export function discardRequestBody(raw: IncomingMessage, capBytes: number, consumer: Readable = raw): boolean {
-  if (raw.complete || raw.destroyed) return true;
-  const declared = Number(raw.headers['content-length']);
-  // Not worth reading: the answer goes out with `connection: close` and the client may see a reset.
-  if (Number.isFinite(declared) && declared > capBytes) return false;
-  let seen = 0;
-  const onData = (chunk: Buffer) => {
-    seen += chunk.length;
-    if (seen <= capBytes) return;
-    raw.off('data', onData);
-    raw.destroy();
-  };
-  raw.on('data', onData);
-  raw.once('end', () => raw.off('data', onData));
-  // A multipart body flows through busboy: the part it is writing into must be read for the rest to move.
-  if (consumer !== raw) consumer.resume();
-  raw.resume();
-  return true;
-}
-
-/** How much of a refused upload is read and dropped before the connection is cut instead. */
-export function discardCap(maxUploadBytes: number): number {
-  return Math.max(2 * maxUploadBytes, 8 * 1024 * 1024);
 }
 
 /** The JSON answer for an upload problem, shaped like the platform's other errors. */

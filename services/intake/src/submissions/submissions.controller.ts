@@ -1,12 +1,12 @@
 import { BadRequestException, Controller, Get, HttpException, HttpStatus, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiTags, ApiUnsupportedMediaTypeResponse } from '@nestjs/swagger';
 import { Actor, Authorize, CurrentActor } from '@smi/auth';
-import { CorrelationId, SERVICE_SETTINGS } from '@smi/service-runtime';
+import { CorrelationId, SERVICE_SETTINGS, discardCap, discardRequestBody } from '@smi/service-runtime';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IntakeSettings } from '../settings';
 import { SubmissionFileError } from './submission-errors';
 import { SubmissionReport } from './submission-report';
-import { CSV_MEDIA_TYPES, FILE_FIELD, Upload, UploadError, XLSX_MEDIA_TYPE, discardCap, discardRequestBody, errorBody, openUpload } from './submission-upload';
+import { CSV_MEDIA_TYPES, FILE_FIELD, Upload, UploadError, XLSX_MEDIA_TYPE, errorBody, openUpload } from './submission-upload';
 import {
   FileErrorView,
   ListSubmissionsQuery,

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, HttpException, Inject, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiBadRequestResponse, ApiBody, ApiConsumes, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { Actor, Authorize, CurrentActor } from '@smi/auth';
-import { CorrelationId, SERVICE_SETTINGS } from '@smi/service-runtime';
+import { CorrelationId, SERVICE_SETTINGS, discardCap, discardRequestBody } from '@smi/service-runtime';
 import { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { Readable } from 'node:stream';
@@ -10,7 +10,7 @@ import { BulkCorrectionListView, BulkCorrectionView } from './bulk-corrections.d
 import { BulkCorrectionsHandler } from './bulk-corrections.handler';
 import { BulkCorrectionsQueries } from './bulk-corrections.queries';
 import { CorrectionFileProblem } from './correction-file';
-import { CorrectionUpload, UploadRefused, discardCap, discardRest, openCorrectionUpload } from './correction-upload';
+import { CorrectionUpload, UploadRefused, openCorrectionUpload } from './correction-upload';
 
 const JOB_ID_PARAM = ApiParam({ name: 'jobId', example: '3f0c2a4e-6a1b-4c1e-9a55-1f0d7c1e2b3a' });
 
@@ -57,7 +57,7 @@ export class BulkCorrectionsController {
       return job;
     } catch (error) {
       // The client may still be sending: let it finish (up to a cap) so it reads the answer, or close the connection.
-      if (!discardRest(request, discardCap(this.settings.INVENTORY_BULK_MAX_UPLOAD_BYTES), upload?.source)) reply.header('connection', 'close');
+      if (!discardRequestBody(request.raw, discardCap(this.settings.INVENTORY_BULK_MAX_UPLOAD_BYTES), upload?.source)) reply.header('connection', 'close');
       throw asRefusal(error) ?? error;
     }
   }

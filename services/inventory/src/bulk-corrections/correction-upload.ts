@@ -3,37 +3,6 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
 
-/** How much of a refused upload is read and dropped so the client gets the answer, before the connection is cut. */
-export function discardCap(maxBytes: number): number {
-  return Math.max(2 * maxBytes, 8 * 1024 * 1024);
-}
-
-/**
- * After a refusal, reads and drops what the client is still sending (up to `capBytes`), so it gets the answer: a
- * socket closed on unread bytes is reset, and most clients then report a broken pipe rather than the status.
- * Returns false when the body is not worth reading (declared larger than the cap): the answer should then close
- * the connection.
- */
-export function discardRest(request: FastifyRequest, capBytes: number, source?: Readable): boolean {
-  const raw = request.raw;
-  if (raw.complete || raw.destroyed) return true;
-  const declared = Number(raw.headers['content-length']);
-  if (Number.isFinite(declared) && declared > capBytes) return false;
-  let seen = 0;
-  const count = (chunk: Buffer) => {
-    seen += chunk.length;
-    if (seen <= capBytes) return;
-    raw.off('data', count);
-    raw.destroy();
-  };
-  raw.on('data', count);
-  raw.once('end', () => raw.off('data', count));
-  // A multipart body goes through busboy, which moves on only while the part it writes into is read.
-  source?.resume();
-  raw.resume();
-  return true;
-}
-
 /** Media types taken as a CSV request body (spreadsheet tools and scripts send both). */
 export const CSV_MEDIA_TYPES: readonly string[] = ['text/csv', 'application/csv'];
 const MULTIPART = 'multipart/form-data';
