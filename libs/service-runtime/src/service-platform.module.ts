@@ -1,4 +1,4 @@
-import { DynamicModule, Global, Module, Provider } from '@nestjs/common';
+import { DynamicModule, Global, Logger, Module, Provider } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuthModule, jwtVerifierOptionsFrom } from '@smi/auth';
@@ -56,7 +56,15 @@ export class ServicePlatformModule {
       {
         provide: EVENT_STORE,
         inject: [DataSource],
-        useFactory: (dataSource: DataSource) => new PostgresEventStore(dataSource, { sourceService: options.serviceName, upcasters: options.upcasters }),
+        useFactory: (dataSource: DataSource) => {
+          const logger = new Logger('EventStore');
+          return new PostgresEventStore(dataSource, {
+            sourceService: options.serviceName,
+            upcasters: options.upcasters,
+            // Readers still poll, so this is slower wake-ups, not lost events: a warning, not an error.
+            onNotifyError: (error) => logger.warn({ msg: 'append notification not sent; readers fall back to polling', error: error.message }),
+          });
+        },
       },
       PlatformLifecycle,
       { provide: APP_FILTER, useClass: DomainErrorFilter },
