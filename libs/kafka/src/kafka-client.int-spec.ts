@@ -36,7 +36,24 @@ describe('KafkaClient against the real broker', () => {
       (n) => new KafkaClient({ brokers: testKafkaBrokers(), clientId: `kafka-race-${n}`, logger: silent }),
     );
     try {
-      await Promise.all(clients.map((client) => client.ensureTopics([{ name: topic, partitions: 6, retentionMs: -1 }])));
+      // Meanwhile another process lists topics, as every service does at start: a listing that meets a topic
+      // still being created must wait for it, not fail the start-up.
+      let creating = true;
+      const listings = (async () => {
+        let count = 0;
+        while (creating) {
+          await clients[3].listTopics();
+          count++;
+        }
+        return count;
+      })();
+      const dlqs = [0, 1, 2].map((n) => ({ name: `${topic}.extra-${n}`, partitions: 6 }));
+      await Promise.all([
+        ...clients.slice(0, 3).map((client) => client.ensureTopics([{ name: topic, partitions: 6, retentionMs: -1 }, ...dlqs])),
+      ]).finally(() => {
+        creating = false;
+      });
+      expect(await listings).toBeGreaterThan(0);
       const producer = await clients[0].producer();
       await producer.send(
         topic,

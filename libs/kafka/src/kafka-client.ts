@@ -78,29 +78,31 @@ export class KafkaClient {
   /** Creates the topics that are missing; existing topics are left exactly as they are. */
   async ensureTopics(specs: TopicSpec[]): Promise<void> {
     if (specs.length === 0) return;
-    await this.withAdmin(async (admin) => {
-      const existing = new Set(await admin.listTopics());
-      const missing = specs.filter((s) => !existing.has(s.name));
-      if (missing.length > 0) {
-        const { brokers } = await admin.describeCluster();
-        const topics = missing.map((s) => toTopicConfig(s, Math.min(MAX_DEFAULT_REPLICATION, brokers.length)));
-        try {
-          await admin.createTopics({ topics, waitForLeaders: true });
-        } catch (error) {
-          // Another process may have created some of them meanwhile; that is success, anything else is not.
-          const now = new Set(await admin.listTopics());
-          if (missing.some((s) => !now.has(s.name))) throw error;
-        }
+    await this.withAdmin((admin) => whileTopicsSettle(() => this.ensureWith(admin, specs)));
+  }
+
+  private async ensureWith(admin: Admin, specs: TopicSpec[]): Promise<void> {
+    const existing = new Set(await admin.listTopics());
+    const missing = specs.filter((s) => !existing.has(s.name));
+    if (missing.length > 0) {
+      const { brokers } = await admin.describeCluster();
+      const topics = missing.map((s) => toTopicConfig(s, Math.min(MAX_DEFAULT_REPLICATION, brokers.length)));
+      try {
+        await admin.createTopics({ topics, waitForLeaders: true });
+      } catch (error) {
+        // Another process may have created some of them meanwhile; that is success, anything else is not.
+        const now = new Set(await admin.listTopics());
+        if (missing.some((s) => !now.has(s.name))) throw error;
       }
-      // A topic another process has only just created is listed before its partitions have leaders, and a
-      // consumer subscribing in that window fails with "This server does not host this topic-partition".
-      // So whoever created it, return only once every partition of every topic asked for has a leader.
-      await waitForLeaders(admin, specs.map((s) => s.name));
-    });
+    }
+    // A topic another process has only just created is listed before its partitions have leaders, and a
+    // consumer subscribing in that window fails with "This server does not host this topic-partition".
+    // So whoever created it, return only once every partition of every topic asked for has a leader.
+    await waitForLeaders(admin, specs.map((s) => s.name));
   }
 
   async listTopics(): Promise<string[]> {
-    return this.withAdmin((admin) => admin.listTopics());
+    return this.withAdmin((admin) => whileTopicsSettle(() => admin.listTopics()));
   }
 
   /** For health checks: fails within a few seconds when no broker answers. */
@@ -145,6 +147,30 @@ export class KafkaClient {
 
 const LEADER_WAIT_MS = 30_000;
 const LEADER_POLL_MS = 100;
+
+/**
+ * Runs a metadata operation again while the cluster reports a retriable error. A metadata request for all topics
+ * fails as a whole ("This server does not host this topic-partition") while ANY topic is still being created, e.g.
+ * by another service starting at the same moment, and kafkajs gives up after its own few quick retries.
+ */
+export async function whileTopicsSettle<T>(operation: () => Promise<T>, waitMs = LEADER_WAIT_MS): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    try {
+      return await operation();
+    } catch (error) {
+      if (!isRetriable(error) || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, LEADER_POLL_MS));
+    }
+  }
+}
+
+function isRetriable(error: unknown): boolean {
+  // kafkajs marks protocol errors worth retrying; when its own retrier gives up it throws a non-retriable error
+  // whose `cause` is the last one.
+  const candidate = error as { retriable?: boolean; cause?: { retriable?: boolean } } | null;
+  return candidate?.retriable === true || candidate?.cause?.retriable === true;
+}
 
 async function waitForLeaders(admin: Admin, topics: string[]): Promise<void> {
   const deadline = Date.now() + LEADER_WAIT_MS;
