@@ -4,6 +4,7 @@ import { canonicalDeviceType } from '@smi/contracts';
 import { DomainError } from '@smi/decider';
 import { DataSource } from 'typeorm';
 import { ItemPageView, ItemView, PossibleDuplicatePageView, PossibleDuplicateView } from './items.dto';
+import { ITEM_CONTENT_COLUMNS, ItemContentRow, toItem } from './items.read-model';
 import { decodeCursor, encodeCursor } from './page-cursor';
 
 export interface DeviceFilter {
@@ -13,18 +14,8 @@ export interface DeviceFilter {
   deviceType?: string;
 }
 
-interface ItemRow {
+interface ItemRow extends ItemContentRow {
   provider_party_id: string;
-  identifier: string;
-  make: string;
-  model: string;
-  firmware_version: string;
-  device_type: string;
-  source: string;
-  status_of_information: string;
-  date_last_updated: string;
-  fix_available: boolean;
-  fix_information: string | null;
   content_hash: string;
   version: number;
   first_submission_id: string;
@@ -70,16 +61,7 @@ function canonicalFilter(filter: DeviceFilter): { make: string | null; model: st
 function toItemView(row: ItemRow): ItemView {
   return {
     provider: row.provider_party_id,
-    identifier: row.identifier,
-    make: row.make,
-    model: row.model,
-    firmwareVersion: row.firmware_version,
-    deviceType: row.device_type,
-    source: row.source,
-    statusOfInformation: row.status_of_information,
-    dateLastUpdated: row.date_last_updated,
-    fixAvailable: row.fix_available,
-    fixInformation: row.fix_information,
+    ...toItem(row),
     contentHash: row.content_hash,
     version: row.version,
     firstSubmissionId: row.first_submission_id,
@@ -104,8 +86,7 @@ export class ItemsHandler {
     const after = decodeCursor(cursor, 2);
     if (after && !DIGITS.test(after[1])) throw new DomainError('INVALID_CURSOR', 'cursor is not one this API returned', { field: 'cursor' });
     const rows: ItemRow[] = await this.dataSource.query(
-      `SELECT provider_party_id, identifier::text AS identifier, make, model, firmware_version, device_type, source,
-         status_of_information, to_char(date_last_updated, 'YYYY-MM-DD') AS date_last_updated, fix_available, fix_information,
+      `SELECT provider_party_id, ${ITEM_CONTENT_COLUMNS},
          content_hash, version, first_submission_id, last_submission_id, created_at, updated_at
        FROM items
        WHERE ($1::text IS NULL OR provider_party_id = $1)

@@ -14,7 +14,8 @@ export interface HeldItem {
   readonly version: number;
 }
 
-interface ItemRow {
+/** The columns of an item's content, as ITEM_CONTENT_COLUMNS selects them. */
+export interface ItemContentRow {
   identifier: string;
   make: string;
   model: string;
@@ -25,11 +26,14 @@ interface ItemRow {
   date_last_updated: string;
   fix_available: boolean;
   fix_information: string | null;
+}
+
+interface ItemRow extends ItemContentRow {
   content_hash: string;
   version: number;
 }
 
-const ITEM_CONTENT_COLUMNS = `identifier::text AS identifier, make, model, firmware_version, device_type, source,
+export const ITEM_CONTENT_COLUMNS = `identifier::text AS identifier, make, model, firmware_version, device_type, source,
   status_of_information, to_char(date_last_updated, 'YYYY-MM-DD') AS date_last_updated, fix_available, fix_information`;
 
 /**
@@ -40,7 +44,8 @@ function bigintArray(identifiers: readonly string[]): string {
   return `{${identifiers.join(',')}}`;
 }
 
-function toItem(row: ItemRow): SubmittedItem {
+/** An item's content from its read-model row. */
+export function toItem(row: ItemContentRow): SubmittedItem {
   return {
     identifier: row.identifier,
     make: row.make,
