@@ -10,10 +10,19 @@ const moduleNameMapper = Object.fromEntries(
   Object.entries(paths).map(([alias, [target]]) => [`^${alias}$`, `<rootDir>/${target}`]),
 );
 
+// jose ships ES modules only. Node 24 loads them with require() (how the compiled services use it), but
+// Jest's own module loader cannot, so Jest compiles jose to CommonJS like the project's TypeScript.
+const esmOnlyPackages = ['jose'];
+const esmToCommonJs = { ...swcOptions, jsc: { ...swcOptions.jsc, parser: { syntax: 'ecmascript' } } };
+
 const common = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest', swcOptions] },
+  transform: {
+    '^.+\\.ts$': ['@swc/jest', swcOptions],
+    [`/node_modules/(${esmOnlyPackages.join('|')})/.+\\.js$`]: ['@swc/jest', esmToCommonJs],
+  },
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnlyPackages.join('|')})/)`],
   moduleNameMapper,
   setupFiles: ['<rootDir>/jest/setup-env.js'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/.cache/'],

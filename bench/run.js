@@ -3,6 +3,8 @@
 // resolving the @smi/* aliases the same way the tests do. Benchmarks are run on demand, never in CI.
 'use strict';
 
+require('../scripts/require-supported-node');
+
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');

@@ -56,7 +56,7 @@ describe('start-up and shutdown', () => {
       SMI_SKIP_BUILD: '1', // npm test has just compiled; npm start compiles on its own
       KAFKA_BROKERS: testKafkaBrokers().join(','),
       KAFKA_TOPIC_PREFIX: prefix,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info', // each service's "listening" line names the Node.js it runs on
     };
     const base = 3300 + Math.floor(Math.random() * 500) * 4;
     services.forEach((name, i) => {
@@ -85,6 +85,15 @@ describe('start-up and shutdown', () => {
           }
         }, 200);
       });
+      expect(output).toContain(`[start] Node.js ${process.version} (the services run on it too)`);
+      for (const name of services) {
+        const listening = output
+          .split('\n')
+          .filter((line) => line.startsWith('{') && line.includes(`"msg":"${name} listening"`))
+          .map((line) => JSON.parse(line) as { msg?: string; node?: string })
+          .find((entry) => entry.msg === `${name} listening`);
+        expect(listening?.node).toBe(process.version);
+      }
       for (let i = 0; i < services.length; i++) {
         const response = await fetch(`http://127.0.0.1:${base + i}/health`);
         expect(response.status).toBe(200);

@@ -73,11 +73,11 @@ describe('one trace from an HTTP request through Kafka to a consumer database wr
   let insert: ReportedSpan;
 
   beforeAll(() => {
-    server = only('HTTP SERVER span for POST /probes', (s) => s.kind === SpanKind.SERVER && s.attributes['http.target'] === '/probes');
+    server = only('HTTP SERVER span for POST /probes', (s) => s.kind === SpanKind.SERVER && s.attributes['url.path'] === '/probes');
     append = only('event-store append span', (s) => s.scope === '@smi/event-store' && s.name === 'event-store append');
     producer = only('PRODUCER span for the event', (s) => s.kind === SpanKind.PRODUCER && s.attributes['messaging.message.id'] === report.probe.eventId);
     consumer = only('CONSUMER span', (s) => s.kind === SpanKind.CONSUMER && s.scope === '@smi/consumer');
-    insert = only('pg span of the consumer INSERT', (s) => s.scope === '@opentelemetry/instrumentation-pg' && String(s.attributes['db.statement']).startsWith('INSERT INTO probe_writes'));
+    insert = only('pg span of the consumer INSERT', (s) => s.scope === '@opentelemetry/instrumentation-pg' && String(s.attributes['db.query.text']).startsWith('INSERT INTO probe_writes'));
   });
 
   it('answered the request', () => {

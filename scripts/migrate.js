@@ -3,6 +3,8 @@
 // Services also do this at start-up; this is for deployments that migrate as a separate step.
 'use strict';
 
+require('./require-supported-node');
+
 const { spawnSync } = require('node:child_process');
 const { SERVICES, serviceCommand, repoRoot } = require('./services');
 

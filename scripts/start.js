@@ -3,6 +3,8 @@
 // this command started, and leaves alone a broker that was already running.
 'use strict';
 
+require('./require-supported-node');
+
 const { spawn, spawnSync } = require('node:child_process');
 const { startBroker, stopBroker } = require('../infra/kafka/broker');
 const { checkPostgres } = require('../infra/postgres/postgres');
@@ -17,6 +19,7 @@ function say(message) {
 }
 
 async function main() {
+  say(`Node.js ${process.version} (the services run on it too)`);
   const pg = await checkPostgres();
   say(`PostgreSQL ${pg.version} at ${pg.url}`);
   broker = await startBroker();

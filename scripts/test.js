@@ -4,6 +4,8 @@
 // integration, e2e) against the real broker and database that Jest's globalSetup provides.
 'use strict';
 
+require('./require-supported-node');
+
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Controller, Get, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { exportJWK, generateKeyPair, SignJWT, type KeyLike } from 'jose';
+import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
 import { AuthModule, Authorize, JwtVerifier, TokenRejectedError, type JwtVerifierOptions } from './index';
 
 // A real HTTP identity provider on a loopback port: the JWKS path is the one production uses.
@@ -14,8 +14,8 @@ describe('JwtVerifier against an identity provider JWKS endpoint', () => {
   let server: Server;
   let options: JwtVerifierOptions;
   let brokenOptions: JwtVerifierOptions;
-  let idpKey: KeyLike;
-  let strangerKey: KeyLike;
+  let idpKey: CryptoKey;
+  let strangerKey: CryptoKey;
 
   beforeAll(async () => {
     const pair = await generateKeyPair('RS256');
@@ -37,7 +37,7 @@ describe('JwtVerifier against an identity provider JWKS endpoint', () => {
 
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-  function sign(key: KeyLike | Uint8Array, alg: string, kid = 'idp-1'): Promise<string> {
+  function sign(key: CryptoKey | Uint8Array, alg: string, kid = 'idp-1'): Promise<string> {
     return new SignJWT(CLAIMS)
       .setProtectedHeader({ alg, kid })
       .setSubject('90-B3-D5-1F-30-01-00-02')

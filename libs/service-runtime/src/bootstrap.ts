@@ -62,6 +62,6 @@ export async function bootstrapService(options: BootstrapOptions): Promise<INest
   );
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
   await app.listen(options.port, options.host);
-  logger.info({ port: options.port, host: options.host }, `${options.serviceName} listening`);
+  logger.info({ port: options.port, host: options.host, node: process.version }, `${options.serviceName} listening`);
   return app;
 }
