@@ -123,3 +123,26 @@ describe('kafkajs default partitioner (patched murmur2)', () => {
     expect(partitioner({ topic: 't', partitionMetadata, message: { key: 'k', partition: 1 } })).toBe(1);
   });
 });
+
+describe('kafkajs request queue (patched)', () => {
+  it('never schedules its pending-request check with a negative delay, which Node.js 24 reports on stderr', () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- internal and untyped, like the encoder above
+    const RequestQueue = require('kafkajs/src/network/requestQueue') as new (options: Record<string, unknown>) => {
+      throttledUntil: number;
+      throttleCheckTimeoutId: NodeJS.Timeout | null;
+      scheduleCheckPendingRequests(): void;
+    };
+    const queue = new RequestQueue({ maxInFlightRequests: 1, requestTimeout: 1000, enforceRequestTimeout: true, clientId: 'test', broker: 'b', logger: console });
+    // Not throttled and nothing pending: what kafkajs does after every fulfilled request.
+    queue.throttledUntil = -1;
+    const setTimeoutSpy = jest.spyOn(global, 'setTimeout');
+    try {
+      queue.scheduleCheckPendingRequests();
+      expect(setTimeoutSpy).toHaveBeenCalledTimes(1);
+      expect(setTimeoutSpy.mock.calls[0][1]).toBe(1);
+    } finally {
+      setTimeoutSpy.mockRestore();
+      clearTimeout(queue.throttleCheckTimeoutId as NodeJS.Timeout);
+    }
+  });
+});
