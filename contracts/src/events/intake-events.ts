@@ -112,7 +112,7 @@ export interface SubmissionRecordedData {
 }
 
 // Reports from SEC Parties, fix proposals and data requests (defects database, SECMP0137 R4, R5 and the
-// data-request process).
+// data-request process; see docs/domain.md).
 
 /** Stream `report-<reportId>`: a supplier, network party or the DCC reported one issue or defect. */
 export interface ItemReportedData {

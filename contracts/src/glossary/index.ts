@@ -1,6 +1,6 @@
-// Typed access to the published glossary (requirement 8). The JSON file is the single source: the unions
-// below only mirror it for the compiler, and the module refuses to load if the two ever disagree, so a
-// change to allowed values cannot reach validation through one and not the other.
+// Typed access to the published glossary (SECMP0137 R8, docs/domain.md). The JSON file is the single
+// source: the unions below only mirror it for the compiler, and the module refuses to load if the two ever
+// disagree, so a change to allowed values cannot reach validation through one and not the other.
 import glossaryJson from '../../glossary/glossary.json';
 
 export const DEVICE_TYPES = ['ESME', 'GSME', 'CHF', 'GPF', 'PPMID', 'HCALCS', 'IHD', 'CAD', 'TYPE2'] as const;
