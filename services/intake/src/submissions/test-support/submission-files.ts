@@ -2,11 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SUBMISSION_COLUMNS } from '@smi/contracts';
-import { SubmissionTextDecoder, decodeSubmissionStream } from '../decode-submission';
-import { ParseOptions, parseSubmissionRows } from '../parse-submission-rows';
+import { SubmissionTextDecoder, decodeSubmissionStream } from '../decode/decode-submission';
+import { ParseOptions, parseSubmissionRows } from '../parse/parse-submission-rows';
 import { SubmissionFileError } from '../submission-errors';
-import { SubmissionOutcome, validateSubmission } from '../validate-submission';
-import { ValidationContext } from '../validate-row';
+import { SubmissionOutcome, validateSubmission } from '../validate/validate-submission';
+import { ValidationContext } from '../validate/validate-row';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures');
 

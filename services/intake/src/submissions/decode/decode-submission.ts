@@ -1,6 +1,6 @@
 import { TextDecoder } from 'node:util';
 import * as iconv from 'iconv-lite';
-import { SubmissionFileError } from './submission-errors';
+import { SubmissionFileError } from '../submission-errors';
 
 export type DetectedEncoding = 'utf-8' | 'utf-8-bom' | 'windows-1252';
 

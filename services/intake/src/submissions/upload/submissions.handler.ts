@@ -7,16 +7,16 @@ import { EVENT_STORE, SERVICE_SETTINGS } from '@smi/service-runtime';
 import { currentTraceContext } from '@smi/telemetry';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { decodeCursor, encodeCursor } from '../items/page-cursor';
-import { PartiesHandler } from '../parties/parties.handler';
-import { PartyView } from '../parties/parties.dto';
-import { IntakeSettings, intakeDatabaseUrl } from '../settings';
-import { SubmissionWorkerPool } from './submission-worker-pool';
-import { REPORT_REJECTIONS_LIMIT, RejectionPage, SubmissionReport } from './submission-report';
+import { decodeCursor, encodeCursor } from '../../items/page-cursor';
+import { londonDate } from '../../london-date/london-date';
+import { PartiesHandler } from '../../parties/parties.handler';
+import { PartyView } from '../../parties/parties.dto';
+import { IntakeSettings, intakeDatabaseUrl } from '../../settings';
+import { REPORT_REJECTIONS_LIMIT, RejectionPage, SubmissionReport } from '../record/submission-report';
+import { SubmissionSummary, findSubmission, listSubmissions, rejectionsPage } from '../record/submissions.read-model';
+import { ValidationContext } from '../validate/validate-row';
 import type { Upload } from './submission-upload';
-import { SubmissionSummary, findSubmission, listSubmissions, rejectionsPage } from './submissions.read-model';
-import { ukDay } from './uk-day';
-import { ValidationContext } from './validate-row';
+import { SubmissionWorkerPool } from './submission-worker-pool';
 
 /** A provider allowed to submit, with what its rows may say. */
 export interface Submitter {
@@ -99,7 +99,7 @@ export class SubmissionsHandler implements OnApplicationBootstrap, OnModuleDestr
 
   async submit(submitter: Submitter, upload: Upload, dryRun: boolean, actor: Actor, correlationId: string): Promise<SubmissionReport> {
     const receivedAt = new Date();
-    const context: ValidationContext = { submitterSource: submitter.source, today: ukDay(receivedAt), allowedMakes: submitter.allowedMakes };
+    const context: ValidationContext = { submitterSource: submitter.source, today: londonDate(receivedAt), allowedMakes: submitter.allowedMakes };
     return this.workers.run(
       {
         submissionId: randomUUID(),

@@ -3,9 +3,9 @@ import { ApiBadRequestResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkR
 import { Actor, Authorize, CurrentActor } from '@smi/auth';
 import { CorrelationId, SERVICE_SETTINGS, discardCap, discardRequestBody } from '@smi/service-runtime';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { IntakeSettings } from '../settings';
-import { SubmissionFileError } from './submission-errors';
-import { SubmissionReport } from './submission-report';
+import { IntakeSettings } from '../../settings';
+import { SubmissionFileError } from '../submission-errors';
+import { SubmissionReport } from '../record/submission-report';
 import { CSV_MEDIA_TYPES, FILE_FIELD, Upload, UploadError, XLSX_MEDIA_TYPE, errorBody, openUpload } from './submission-upload';
 import {
   FileErrorView,

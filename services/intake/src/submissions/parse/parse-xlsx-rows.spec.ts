@@ -1,12 +1,12 @@
 import { Readable } from 'node:stream';
 import * as ExcelJS from 'exceljs';
 import { SUBMISSION_COLUMNS } from '@smi/contracts';
-import { decodeSubmission } from './decode-submission';
+import { decodeSubmission } from '../decode/decode-submission';
 import { parseSubmissionRows } from './parse-submission-rows';
 import { cellText, parseXlsxRows } from './parse-xlsx-rows';
-import { SubmittedItem } from './submitted-item';
-import { SubmissionOutcome, validateSubmission } from './validate-submission';
-import { MANUFACTURER, collect, fileError, fixture } from './test-support/submission-files';
+import { SubmittedItem } from '../../item-content/submitted-item';
+import { SubmissionOutcome, validateSubmission } from '../validate/validate-submission';
+import { MANUFACTURER, collect, fileError, fixture } from '../test-support/submission-files';
 
 async function workbook(build: (sheet: ExcelJS.Worksheet, book: ExcelJS.Workbook) => void): Promise<Buffer> {
   const book = new ExcelJS.Workbook();

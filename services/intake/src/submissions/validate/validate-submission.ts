@@ -1,7 +1,7 @@
 import { FirstRowIndex } from './first-row-index';
-import { RowRejection } from './submission-errors';
-import { SubmissionRow } from './submission-row';
-import { SubmittedItem } from './submitted-item';
+import { RowRejection } from '../submission-errors';
+import { SubmissionRow } from '../parse/submission-row';
+import { SubmittedItem } from '../../item-content/submitted-item';
 import { ValidationContext, canonicalIdentifier, validateRow } from './validate-row';
 
 export type SubmissionOutcome =

@@ -5,13 +5,13 @@ import { EVENT_STORE_MIGRATIONS, PostgresEventStore, RecordedEvent } from '@smi/
 import { createTestDatabase, TestDatabase } from '@smi/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource, Logger } from 'typeorm';
-import { CreateItemsReadModel1732000000000 } from '../items/items.migration';
-import { readUpload } from './read-upload';
-import { SubmissionFileError } from './submission-errors';
+import { CreateItemsReadModel1732000000000 } from '../../items/items.migration';
+import { readUpload } from '../read-upload';
+import { SubmissionFileError } from '../submission-errors';
 import { SubmissionRecorder, SubmissionRequest } from './submission-recorder';
 import { CreateSubmissionsReadModel1732000000001 } from './submissions.migration';
-import { CSP, HEADER, MANUFACTURER, csv, fixture, manufacturerRow } from './test-support/submission-files';
-import { ValidationContext } from './validate-row';
+import { CSP, HEADER, MANUFACTURER, csv, fixture, manufacturerRow } from '../test-support/submission-files';
+import { ValidationContext } from '../validate/validate-row';
 
 /** Counts the statements that look items up, to prove it is one per chunk, never one per row. */
 class QueryCounter implements Logger {

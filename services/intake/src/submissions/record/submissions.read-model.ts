@@ -1,6 +1,6 @@
 import { SubmissionRecordedData } from '@smi/contracts';
-import type { Queryable } from '../items/items.read-model';
-import type { RowRejectionCode } from './submission-errors';
+import type { Queryable } from '../../items/items.read-model';
+import type { RowRejectionCode } from '../submission-errors';
 import { RejectionEntry, RejectionPage, SubmissionReport } from './submission-report';
 
 export interface NumberedRejection extends RejectionEntry {

@@ -3,8 +3,8 @@
 import { PostgresEventStore } from '@smi/event-store';
 import { parentPort, workerData } from 'node:worker_threads';
 import { DataSource } from 'typeorm';
-import { readUpload } from './read-upload';
-import { SubmissionRecorder } from './submission-recorder';
+import { readUpload } from '../read-upload';
+import { SubmissionRecorder } from '../record/submission-recorder';
 import { FromWorker, SubmissionWorkerData, ToWorker, UploadAbandoned, serializeError } from './submission-worker-protocol';
 
 /** Chunks asked for ahead of the parser, so it rarely waits for the next one. */

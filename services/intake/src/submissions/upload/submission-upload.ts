@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { discardCap, discardRequestBody } from '@smi/service-runtime';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
+import type { SubmissionFormat } from '../record/submission-report';
 
 /** Media type of an .xlsx workbook. */
 export const XLSX_MEDIA_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -18,8 +19,6 @@ export const FILE_FIELD = 'file';
  * while the file streams in, so a client that stops sending must not hold it for ever.
  */
 export const DEFAULT_UPLOAD_IDLE_TIMEOUT_MS = 60_000;
-
-export type SubmissionFormat = 'csv' | 'xlsx';
 
 /** Problems with the HTTP upload itself (not its content); each maps to one HTTP status and code. */
 export class UploadError extends Error {

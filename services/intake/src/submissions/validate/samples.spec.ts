@@ -9,7 +9,7 @@ import {
   collect,
   fixture,
   validateCsvBytes,
-} from './test-support/submission-files';
+} from '../test-support/submission-files';
 
 function summary(outcomes: readonly SubmissionOutcome[]): [number, string, ...string[]][] {
   return outcomes.map((outcome) =>

@@ -1,6 +1,6 @@
 import { SubmissionTextDecoder, decodeSubmission, decodeSubmissionStream } from './decode-submission';
-import { SubmissionFileError } from './submission-errors';
-import { chunksOf, collect, fileError } from './test-support/submission-files';
+import { SubmissionFileError } from '../submission-errors';
+import { chunksOf, collect, fileError } from '../test-support/submission-files';
 
 function decodeInChunks(bytes: Buffer, size: number, decisionWindow?: number): { text: string; encoding?: string } {
   const decoder = new SubmissionTextDecoder({ decisionWindow });

@@ -1,7 +1,9 @@
 import { SubmissionCounts, SubmittingPartyType } from '@smi/contracts';
-import type { DetectedEncoding } from './decode-submission';
-import type { RowRejection } from './submission-errors';
-import type { SubmissionFormat } from './submission-upload';
+import type { DetectedEncoding } from '../decode/decode-submission';
+import type { RowRejection } from '../submission-errors';
+
+/** The kind of file a submission came in, told by its media type (see upload/submission-upload.ts). */
+export type SubmissionFormat = 'csv' | 'xlsx';
 
 /** One problem of a rejected row; a row with several problems has several entries. */
 export type RejectionEntry = RowRejection;

@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import * as ExcelJS from 'exceljs';
-import { SubmissionFileError } from './submission-errors';
+import { SubmissionFileError } from '../submission-errors';
 import { ColumnLayout, SubmissionRow, buildRow, isBlank, resolveHeader } from './submission-row';
 import { DEFAULT_MAX_FIELD_LENGTH, ParseOptions } from './parse-submission-rows';
 

@@ -1,5 +1,5 @@
 import { SUBMISSION_COLUMNS, SubmissionColumn, canonicalColumn, glossaryKey } from '@smi/contracts';
-import { FileProblem, RowRejection, SubmissionFileError, WHOLE_ROW } from './submission-errors';
+import { FileProblem, RowRejection, SubmissionFileError, WHOLE_ROW } from '../submission-errors';
 
 /** One data row of a submission, whatever the file format, before validation. */
 export interface SubmissionRow {

@@ -1,9 +1,8 @@
 import { DomainError } from '@smi/decider';
-import { SubmissionFileError, SubmissionFileErrorCode, SubmissionFileErrorDetails } from './submission-errors';
-import type { SubmissionRequest } from './submission-recorder';
-import type { SubmissionReport } from './submission-report';
-import type { SubmissionFormat } from './submission-upload';
-import type { ValidationContext } from './validate-row';
+import { SubmissionFileError, SubmissionFileErrorCode, SubmissionFileErrorDetails } from '../submission-errors';
+import type { SubmissionRequest } from '../record/submission-recorder';
+import type { SubmissionFormat, SubmissionReport } from '../record/submission-report';
+import type { ValidationContext } from '../validate/validate-row';
 
 /** What a submission worker thread is started with. */
 export interface SubmissionWorkerData {

@@ -1,7 +1,7 @@
 import { SUBMISSION_COLUMNS, SubmissionColumn } from '@smi/contracts';
-import { SubmissionRow } from './submission-row';
+import { SubmissionRow } from '../parse/submission-row';
 import { SubmissionOutcome, validateSubmission } from './validate-submission';
-import { HEADER, MANUFACTURER, collect, manufacturerRow, validateCsvBytes } from './test-support/submission-files';
+import { HEADER, MANUFACTURER, collect, manufacturerRow, validateCsvBytes } from '../test-support/submission-files';
 
 function row(number: number, identifier: string, cells: Partial<Record<SubmissionColumn, string>> = {}): SubmissionRow {
   const values = manufacturerRow(identifier).split(',');

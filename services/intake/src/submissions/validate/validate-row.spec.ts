@@ -1,7 +1,7 @@
 import { SUBMISSION_COLUMNS, SubmissionColumn } from '@smi/contracts';
-import { SubmissionRow } from './submission-row';
+import { SubmissionRow } from '../parse/submission-row';
 import { ValidationContext, canonicalIdentifier, validateRow } from './validate-row';
-import { CSP, MANUFACTURER, TODAY } from './test-support/submission-files';
+import { CSP, MANUFACTURER, TODAY } from '../test-support/submission-files';
 
 const VALID: Record<SubmissionColumn, string> = {
   Identifier: '1001',

@@ -1,10 +1,10 @@
 import { extname, join } from 'node:path';
 import { ResourceLimits, Worker } from 'node:worker_threads';
-import type { SubmissionRequest } from './submission-recorder';
-import type { SubmissionReport } from './submission-report';
+import type { SubmissionRequest } from '../record/submission-recorder';
+import type { SubmissionReport } from '../record/submission-report';
 import type { Upload } from './submission-upload';
 import { FromWorker, SubmissionWorkerData, ToWorker, UploadAbandoned, deserializeError } from './submission-worker-protocol';
-import type { ValidationContext } from './validate-row';
+import type { ValidationContext } from '../validate/validate-row';
 
 export interface SubmissionWorkerPoolOptions extends SubmissionWorkerData {
   /** Submissions read at the same time; more wait their turn (recording ones are serialised by a lock anyway). */

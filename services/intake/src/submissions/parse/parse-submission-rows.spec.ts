@@ -1,6 +1,6 @@
 import { parseSubmissionRows } from './parse-submission-rows';
 import { SubmissionRow } from './submission-row';
-import { HEADER, collect, csv, fileError, manufacturerRow } from './test-support/submission-files';
+import { HEADER, collect, csv, fileError, manufacturerRow } from '../test-support/submission-files';
 
 function rows(text: string | Iterable<string>, maxFieldLength?: number): Promise<SubmissionRow[]> {
   return collect(parseSubmissionRows(text, { maxFieldLength }));

@@ -1,7 +1,7 @@
 import { SubmittingPartyType } from '@smi/contracts';
 import { Actor, AppendMetadata, AppendRequest, NO_STREAM, PostgresEventStore, toNewEvent } from '@smi/event-store';
 import { DataSource, QueryRunner } from 'typeorm';
-import { ItemState, NO_OTHER_PROVIDERS, deviceKey, itemDecider, itemStreamId, needsDuplicateCheck } from '../items/item.decider';
+import { ItemState, NO_OTHER_PROVIDERS, deviceKey, itemDecider, itemStreamId, needsDuplicateCheck } from '../../items/item.decider';
 import {
   FlagWrite,
   ItemWrite,
@@ -13,14 +13,14 @@ import {
   makesSharedWithOthers,
   rememberProviderMakes,
   upsertItems,
-} from '../items/items.read-model';
-import type { DetectedEncoding } from './decode-submission';
-import type { SubmittedItem } from './submitted-item';
+} from '../../items/items.read-model';
+import type { DetectedEncoding } from '../decode/decode-submission';
+import type { SubmittedItem } from '../../item-content/submitted-item';
 import { submissionRecorded, submissionStreamId } from './submission-events';
 import { REPORT_REJECTIONS_LIMIT, RejectionEntry, SubmissionReport } from './submission-report';
-import type { SubmissionFormat } from './submission-upload';
+import type { SubmissionFormat } from './submission-report';
 import { NumberedRejection, insertRejections, projectSubmission } from './submissions.read-model';
-import type { SubmissionOutcome } from './validate-submission';
+import type { SubmissionOutcome } from '../validate/validate-submission';
 
 export interface SubmissionRequest {
   readonly submissionId: string;

@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
 import { DeviceType, ItemSource, StatusOfInformation } from '@smi/contracts';
 
+// An item's content and identity, in its own folder because validation (submissions/validate) makes it and
+// the item aggregate (items/) holds it: both use it, neither has to import the other.
+
 /** A submission row that passed validation, in canonical form (glossary codes, ISO date, boolean). */
 export interface SubmittedItem {
   /** Digits only, without leading zeros; with the provider it is the item's key. */

@@ -5,13 +5,13 @@ import { EVENT_STORE_MIGRATIONS } from '@smi/event-store';
 import { createTestDatabase, TestDatabase } from '@smi/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { CreateItemsReadModel1732000000000 } from '../items/items.migration';
-import { SubmissionFileError } from './submission-errors';
-import { SubmissionRequest } from './submission-recorder';
+import { CreateItemsReadModel1732000000000 } from '../../items/items.migration';
+import { SubmissionFileError } from '../submission-errors';
+import { SubmissionRequest } from '../record/submission-recorder';
 import { uploadTooLarge } from './submission-upload';
 import { SubmissionWorkerPool } from './submission-worker-pool';
-import { CreateSubmissionsReadModel1732000000001 } from './submissions.migration';
-import { HEADER, MANUFACTURER, manufacturerRow } from './test-support/submission-files';
+import { CreateSubmissionsReadModel1732000000001 } from '../record/submissions.migration';
+import { HEADER, MANUFACTURER, manufacturerRow } from '../test-support/submission-files';
 
 const actor = { userId: 'nw-user', partyId: 'MFR-NW', partyType: 'manufacturer', roles: [] };
 

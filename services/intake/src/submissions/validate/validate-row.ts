@@ -13,9 +13,9 @@ import {
   parseYesNo,
   readGlossaryDate,
 } from '@smi/contracts';
-import { RowRejection, RowRejectionCode } from './submission-errors';
-import { SubmissionRow } from './submission-row';
-import { SubmittedItem } from './submitted-item';
+import { RowRejection, RowRejectionCode } from '../submission-errors';
+import { SubmissionRow } from '../parse/submission-row';
+import { SubmittedItem } from '../../item-content/submitted-item';
 
 export interface ValidationContext {
   /** The Source every row from this submitter must carry (a manufacturer: `Device Manufacturer`). */

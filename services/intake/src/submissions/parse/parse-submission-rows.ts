@@ -1,6 +1,6 @@
 import { CsvError, parse } from 'csv-parse';
 import { SUBMISSION_COLUMNS, SubmissionColumn } from '@smi/contracts';
-import { SubmissionFileError } from './submission-errors';
+import { SubmissionFileError } from '../submission-errors';
 import { ColumnLayout, SubmissionRow, buildRow, isBlank, resolveHeader } from './submission-row';
 
 export interface ParseOptions {
