@@ -215,7 +215,7 @@ describe('SubmissionRecorder (PostgreSQL)', () => {
     expect(stored.map((r: { source_row: number }) => r.source_row)).toEqual(Array.from({ length: 12 }, (_, i) => i + 2));
   });
 
-  it('reads the shared messy sample the same way the validation report states', async () => {
+  it('reads the messy cp1252 sample with the outcomes the validation specs expect of it', async () => {
     const vantage = { userId: 'v', partyId: 'MFR-VANTAGE', partyType: 'manufacturer', roles: [] };
     const { report } = await submit(fixture('manufacturer-messy-cp1252.csv'), { actor: vantage, context: { ...MANUFACTURER, allowedMakes: ['Vantage Meters'] } });
     expect(report).toMatchObject({ encoding: 'windows-1252', rows: 9, counts: { accepted: 2, rejected: 7 } });

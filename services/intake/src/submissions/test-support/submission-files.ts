@@ -10,7 +10,7 @@ import { ValidationContext } from '../validate/validate-row';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures');
 
-/** Bytes of a fixture copied from the shared samples (the project never reads ../shared itself). */
+/** Bytes of a sample file kept in services/intake/test/fixtures (the tests read only files inside the repository). */
 export function fixture(name: string): Buffer {
   return readFileSync(join(FIXTURES, name));
 }

@@ -1,4 +1,4 @@
-// The shared sample files (copied byte for byte into test/fixtures) give exactly the outcomes their README states.
+// The sample files in services/intake/test/fixtures give exactly the outcomes written down below, row by row.
 import { SubmissionOutcome } from './validate-submission';
 import { ValidationContext } from './validate-row';
 import {
