@@ -44,6 +44,18 @@ module.exports = {
       from: { path: '^libs/([^/]+)/' },
       to: { path: '^libs/[^/]+/src/.+', pathNot: ['^libs/$1/', '^libs/[^/]+/src/index\\.ts$'] },
     },
+    {
+      name: 'use-case-folders-in-a-cycle',
+      comment:
+        'Inside a service, a use-case folder (services/<svc>/src/<folder>/, sub-folders included) may use another but never ' +
+        'loop back to itself through others: what two folders share goes in a small folder of its own that both import. ' +
+        'Checked on folders, so it also catches loops that no chain of single files closes (no-circular cannot see those). ' +
+        'Files directly in src/ (app.module.ts, migrations.ts, settings.ts) are the composition root, not a use case.',
+      severity: 'error',
+      scope: 'folder',
+      from: { path: '^services/([^/]+)/src/([^/]+)' },
+      to: { circular: true, path: '^services/$1/src/', pathNot: '^services/$1/src/$2(/|$)' },
+    },
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
   ],
   options: {

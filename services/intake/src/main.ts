@@ -3,7 +3,7 @@ import { loadConfigOrExit } from '@smi/config';
 import { bootstrapService } from '@smi/service-runtime';
 import { AppModule } from './app.module';
 import { intakeDatabaseUrl, IntakeSettings } from './settings';
-import { registerSubmissionUploads } from './submissions/submission-upload';
+import { registerSubmissionUploads } from './submissions/upload/submission-upload';
 
 async function main(): Promise<void> {
   const settings = loadConfigOrExit(IntakeSettings);

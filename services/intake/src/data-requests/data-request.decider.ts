@@ -1,7 +1,8 @@
 import { DataRequestFulfilledData, DataRequestIssuedData, DataRequestOverdueData, SubmittingPartyType } from '@smi/contracts';
 import { Decider, DomainError } from '@smi/decider';
+import { londonDate } from '../london-date/london-date';
 import { deliveryWindow, WORKING_DAYS_TO_DELIVER } from './delivery-window';
-import { HolidayLookup, IsoDate, isIsoDate, londonDate } from './working-days';
+import { HolidayLookup, IsoDate, isIsoDate } from './working-days';
 
 /** Who is asked for data: the providers of the initial file, manufacturers and CSPs. */
 export const DATA_PROVIDER_PARTY_TYPES = ['manufacturer', 'csp'] as const satisfies readonly SubmittingPartyType[];

@@ -5,6 +5,7 @@ import { AppendMetadata, handleCommand, PostgresEventStore, RecordedEvent, toDom
 import { EVENT_STORE } from '@smi/service-runtime';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
+import { londonDate } from '../london-date/london-date';
 import { PartiesHandler } from '../parties/parties.handler';
 import { PartyView } from '../parties/parties.dto';
 import { BANK_HOLIDAYS, Clock, CLOCK } from './clock';
@@ -20,7 +21,7 @@ import {
 import { DataRequestView, IssueDataRequestDto, NonSuppliersView } from './data-requests.dto';
 import { deliveryWindow } from './delivery-window';
 import { parseQuarter } from './quarter';
-import { addCalendarDays, HolidayLookup, londonDate } from './working-days';
+import { addCalendarDays, HolidayLookup } from './working-days';
 
 interface DataRequestRow {
   request_id: string;

@@ -1,6 +1,6 @@
 import { EnglandAndWalesBankHolidays } from './bank-holidays';
 import { deliveryWindow, isOverdueOn, WORKING_DAYS_TO_DELIVER } from './delivery-window';
-import { addCalendarDays, addWorkingDays, isIsoDate, isWorkingDay, londonDate, workingDaysBetween } from './working-days';
+import { addCalendarDays, addWorkingDays, isIsoDate, isWorkingDay, workingDaysBetween } from './working-days';
 
 const none = new Set<string>();
 const ew = new EnglandAndWalesBankHolidays();
@@ -127,17 +127,5 @@ describe('the delivery window: overdue at the start of the 16th working day afte
     expect(deliveryWindow('2026-05-02', ew)).toMatchObject({ lastDeliveryDay: '2026-05-26', overdueFrom: '2026-05-27' });
     // Sunday 3 May gives the same window as Saturday 2 May.
     expect(deliveryWindow('2026-05-03', ew)).toEqual({ ...deliveryWindow('2026-05-02', ew), agreedDeliveryDate: '2026-05-03' });
-  });
-});
-
-describe('londonDate', () => {
-  it('is the English calendar day, which in summer starts an hour before UTC midnight', () => {
-    expect(londonDate(new Date('2026-04-20T22:59:59Z'))).toBe('2026-04-20');
-    expect(londonDate(new Date('2026-04-20T23:00:00Z'))).toBe('2026-04-21');
-  });
-
-  it('is the UTC day in winter', () => {
-    expect(londonDate(new Date('2026-12-20T23:59:59Z'))).toBe('2026-12-20');
-    expect(londonDate(new Date('2026-12-21T00:00:00Z'))).toBe('2026-12-21');
   });
 });

@@ -1,5 +1,5 @@
 import { FixTargetData } from '@smi/contracts';
-import { makeKey } from '../reports/device-fields';
+import { makeKey } from '../device-fields/device-fields';
 
 /** Parties that answer for makes (party registry) and so confirm fixes for them. */
 const MAKE_HOLDER_PARTY_TYPES = ['manufacturer', 'csp'];

@@ -1,6 +1,6 @@
 import { DeviceType, FixProposedData, FixTargetData, ItemSource } from '@smi/contracts';
 import { Decider, DomainError } from '@smi/decider';
-import { canonicalFirmwareVersion, canonicalIdentifier, maxLengthOf, requiredDeviceType, requiredText } from '../reports/device-fields';
+import { canonicalFirmwareVersion, canonicalIdentifier, maxLengthOf, requiredDeviceType, requiredText } from '../device-fields/device-fields';
 
 /**
  * Requirement 5: fixes provided by any party are recorded. Any party that provides or uses device

@@ -2,8 +2,8 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DEVICE_TYPES } from '@smi/contracts';
 import { Type } from 'class-transformer';
 import { IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
-import { maxLengthOf } from '../reports/device-fields';
-import { FirmwareVersionField, MakeField, ModelField } from '../reports/device-fields.dto';
+import { maxLengthOf } from '../device-fields/device-fields';
+import { FirmwareVersionField, MakeField, ModelField } from '../device-fields/device-fields.dto';
 import { FIX_STATUS_AWAITING_CONFIRMATION } from './fix.decider';
 
 const PARTY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;

@@ -6,8 +6,8 @@ import { handleCommand, PostgresEventStore, RecordedEvent, toDomainEvent } from 
 import { EVENT_STORE } from '@smi/service-runtime';
 import { DataSource, EntityManager } from 'typeorm';
 import { PartiesHandler } from '../parties/parties.handler';
-import { makeKey } from '../reports/device-fields';
-import { ReportsHandler } from '../reports/reports.handler';
+import { makeKey } from '../device-fields/device-fields';
+import { findVisibleReport } from '../reports/reports.read-model';
 import { canReadFix, FixReader, holdsMakes } from './fix-access';
 import { fixDecider, FixProposed, fixStreamId, ProposeFix } from './fix.decider';
 import { FixView, ProposeFixDto } from './fixes.dto';
@@ -41,12 +41,11 @@ export class FixesHandler {
     private readonly dataSource: DataSource,
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
     private readonly parties: PartiesHandler,
-    private readonly reports: ReportsHandler,
   ) {}
 
   async propose(dto: ProposeFixDto, actor: Actor, correlationId: string): Promise<FixView> {
     // A report the proposer cannot read is treated as missing, so a proposal cannot probe for others' reports.
-    const report = dto.reportId === undefined ? undefined : { reportId: dto.reportId, found: await this.reports.findVisible(dto.reportId, actor) };
+    const report = dto.reportId === undefined ? undefined : { reportId: dto.reportId, found: await findVisibleReport(this.dataSource, dto.reportId, actor) };
     const rows: Array<{ n: string }> = await this.dataSource.query(`SELECT nextval('fix_number_seq')::text AS n`);
     const fixId = fixIdFor(Number(rows[0].n));
     const command: ProposeFix = {

@@ -1,8 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PartiesModule } from '../parties/parties.module';
-import { ReportsModule } from '../reports/reports.module';
 import { FixesController } from './fixes.controller';
 import { FixesHandler } from './fixes.handler';
 
-@Module({ imports: [PartiesModule, ReportsModule], controllers: [FixesController], providers: [FixesHandler] })
+@Module({ imports: [PartiesModule], controllers: [FixesController], providers: [FixesHandler] })
 export class FixesModule {}

@@ -1,6 +1,6 @@
 import { eventSchemaErrors } from '@smi/contracts';
 import { given } from '@smi/decider';
-import { SubmittedItem, contentHash } from '../submissions/submitted-item';
+import { SubmittedItem, contentHash } from '../item-content/submitted-item';
 import { ItemEvent, ItemSubmitted, NO_OTHER_PROVIDERS, SubmitItem, itemDecider, itemStreamId, needsDuplicateCheck } from './item.decider';
 
 const at = '2026-11-25T10:00:00.000Z';

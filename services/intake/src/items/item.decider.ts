@@ -7,7 +7,7 @@ import {
   RevisableItemField,
 } from '@smi/contracts';
 import { Decider } from '@smi/decider';
-import { SubmittedItem, contentHash, diffItems } from '../submissions/submitted-item';
+import { SubmittedItem, contentHash, diffItems } from '../item-content/submitted-item';
 
 export type ItemSubmitted = { type: 'ItemSubmitted' } & ItemSubmittedData;
 export type ItemRevised = { type: 'ItemRevised' } & ItemRevisedData;

@@ -1,5 +1,5 @@
 import { IntakeItemRef } from '@smi/contracts';
-import { SubmittedItem } from '../submissions/submitted-item';
+import { SubmittedItem } from '../item-content/submitted-item';
 import { DeviceKey, ItemState, MAX_LISTED_MATCHES, OtherProvidersItems, deviceKey } from './item.decider';
 
 /** EntityManager, DataSource and QueryRunner all answer this. */

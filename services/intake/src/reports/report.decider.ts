@@ -1,6 +1,6 @@
 import { canonicalStatus, DeviceType, ItemReportedData, STATUSES_OF_INFORMATION } from '@smi/contracts';
 import { Decider, DomainError } from '@smi/decider';
-import { canonicalFirmwareVersion, pastDate, requiredDeviceType, requiredText } from './device-fields';
+import { canonicalFirmwareVersion, pastDate, requiredDeviceType, requiredText } from '../device-fields/device-fields';
 
 /**
  * Who may report an issue or defect here (requirement 4: raised by SEC Parties): suppliers and network

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { DEVICE_TYPES, DeviceType } from '@smi/contracts';
 import { IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import { FirmwareVersionField, MakeField, ModelField } from './device-fields.dto';
+import { FirmwareVersionField, MakeField, ModelField } from '../device-fields/device-fields.dto';
 import { REPORT_DESCRIPTION_MAX, REPORT_REFERENCE_MAX, REPORTABLE_STATUSES } from './report.decider';
 
 export class ReportItemDto {

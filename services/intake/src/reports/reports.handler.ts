@@ -1,34 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Actor } from '@smi/auth';
-import { DeviceType } from '@smi/contracts';
 import { DomainError } from '@smi/decider';
 import { handleCommand, PostgresEventStore, RecordedEvent, toDomainEvent } from '@smi/event-store';
 import { EVENT_STORE } from '@smi/service-runtime';
 import { DataSource, EntityManager } from 'typeorm';
-import { londonDate } from '../data-requests/working-days';
-import { canReadReport } from './report-access';
+import { londonDate } from '../london-date/london-date';
 import { ItemReported, reportDecider, reportStreamId } from './report.decider';
 import { ReportItemDto, ReportView } from './reports.dto';
-
-interface ReportRow {
-  report_id: string;
-  reporter_party_id: string;
-  reporter_party_type: string;
-  source: string;
-  status_of_information: string;
-  make: string;
-  model: string;
-  firmware_version: string;
-  device_type: DeviceType;
-  description: string;
-  date_observed: string;
-  reference: string | null;
-  reported_at: Date;
-}
-
-// `date` columns are read as text: node-postgres would turn them into local-midnight Date objects.
-const COLUMNS = `report_id, reporter_party_id, reporter_party_type, source, status_of_information, make, model, firmware_version,
-  device_type, description, date_observed::text AS date_observed, reference, reported_at`;
+import { findVisibleReport, listVisibleReports } from './reports.read-model';
 
 /** The DCC-assigned identifier: `R-` and the sequence number, at least six digits. */
 export function reportIdFor(n: number): string {
@@ -74,25 +53,15 @@ export class ReportsHandler {
   }
 
   /** Neutral order (R1): by identifier, which is also the order of reporting. */
-  async list(actor: Actor): Promise<ReportView[]> {
-    const rows: ReportRow[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM reports WHERE $1::text IS NULL OR reporter_party_id = $1 ORDER BY report_number`,
-      [actor.partyType === 'dcc' ? null : actor.partyId],
-    );
-    return rows.map(toView);
+  list(actor: Actor): Promise<ReportView[]> {
+    return listVisibleReports(this.dataSource, actor);
   }
 
   /** A report the caller may not read answers as if it did not exist: its existence is not theirs to know. */
   async get(reportId: string, actor: Actor): Promise<ReportView> {
-    const report = await this.findVisible(reportId, actor);
+    const report = await findVisibleReport(this.dataSource, reportId, actor);
     if (!report) throw new DomainError('REPORT_NOT_FOUND', `report ${reportId} does not exist`);
     return report;
-  }
-
-  async findVisible(reportId: string, actor: Actor): Promise<ReportView | undefined> {
-    const rows: ReportRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM reports WHERE report_id = $1`, [reportId]);
-    const report = rows[0] ? toView(rows[0]) : undefined;
-    return report && canReadReport(actor, report) ? report : undefined;
   }
 }
 
@@ -120,22 +89,4 @@ async function projectReports(manager: EntityManager, recorded: RecordedEvent[])
       ],
     );
   }
-}
-
-function toView(row: ReportRow): ReportView {
-  return {
-    reportId: row.report_id,
-    reporterPartyId: row.reporter_party_id,
-    reporterPartyType: row.reporter_party_type,
-    source: row.source,
-    statusOfInformation: row.status_of_information,
-    make: row.make,
-    model: row.model,
-    firmwareVersion: row.firmware_version,
-    deviceType: row.device_type,
-    description: row.description,
-    dateObserved: row.date_observed,
-    reference: row.reference,
-    reportedAt: new Date(row.reported_at).toISOString(),
-  };
 }

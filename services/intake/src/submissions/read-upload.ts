@@ -1,10 +1,10 @@
-import { SubmissionTextDecoder, decodeSubmissionStream } from './decode-submission';
-import { parseSubmissionRows } from './parse-submission-rows';
-import { parseXlsxRows } from './parse-xlsx-rows';
-import type { ReadSubmission } from './submission-recorder';
-import type { Upload } from './submission-upload';
-import type { ValidationContext } from './validate-row';
-import { validateSubmission } from './validate-submission';
+import { SubmissionTextDecoder, decodeSubmissionStream } from './decode/decode-submission';
+import { parseSubmissionRows } from './parse/parse-submission-rows';
+import { parseXlsxRows } from './parse/parse-xlsx-rows';
+import type { ReadSubmission } from './record/submission-recorder';
+import type { Upload } from './upload/submission-upload';
+import type { ValidationContext } from './validate/validate-row';
+import { validateSubmission } from './validate/validate-submission';
 
 /** The bytes → text → rows → outcomes pipeline for an upload, lazily: nothing is read until outcomes are. */
 export function readUpload(upload: Pick<Upload, 'format' | 'bytes' | 'byteCount'>, context: ValidationContext): ReadSubmission {

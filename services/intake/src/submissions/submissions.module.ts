@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { PartiesModule } from '../parties/parties.module';
-import { SubmissionsController } from './submissions.controller';
-import { SubmissionsHandler } from './submissions.handler';
+import { SubmissionsController } from './upload/submissions.controller';
+import { SubmissionsHandler } from './upload/submissions.handler';
 
 @Module({ imports: [PartiesModule], controllers: [SubmissionsController], providers: [SubmissionsHandler] })
 export class SubmissionsModule {}

@@ -2,15 +2,15 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SUBMISSION_COLUMNS } from '@smi/contracts';
-import { SubmissionTextDecoder, decodeSubmissionStream } from '../decode-submission';
-import { ParseOptions, parseSubmissionRows } from '../parse-submission-rows';
+import { SubmissionTextDecoder, decodeSubmissionStream } from '../decode/decode-submission';
+import { ParseOptions, parseSubmissionRows } from '../parse/parse-submission-rows';
 import { SubmissionFileError } from '../submission-errors';
-import { SubmissionOutcome, validateSubmission } from '../validate-submission';
-import { ValidationContext } from '../validate-row';
+import { SubmissionOutcome, validateSubmission } from '../validate/validate-submission';
+import { ValidationContext } from '../validate/validate-row';
 
 const FIXTURES = join(__dirname, '..', '..', '..', 'test', 'fixtures');
 
-/** Bytes of a fixture copied from the shared samples (the project never reads ../shared itself). */
+/** Bytes of a sample file kept in services/intake/test/fixtures (the tests read only files inside the repository). */
 export function fixture(name: string): Buffer {
   return readFileSync(join(FIXTURES, name));
 }
