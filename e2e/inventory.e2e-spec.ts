@@ -1,4 +1,4 @@
-import { CHF_DETAILS, ESME_DETAILS, InventoryClient, PARTIES } from './support/inventory';
+import { CHF_DETAILS, ESME_DETAILS, InventoryClient, PARTIES, PartyName } from './support/inventory';
 import { TestSystem } from './support/system';
 
 interface HistoryEntry {
@@ -14,19 +14,46 @@ interface HistoryEntry {
  * SECMP0125 acceptance scenarios over HTTP against the compiled inventory process, real PostgreSQL and Kafka:
  * install and commission a SMETS2 Comms Hub and ESME, correct the ESME Variant in Pending,
  * InstalledNotCommissioned and Commissioned, Change of Supplier, and every refusal with its code.
+ *
+ * Each test sets up the devices it needs under ids no other test uses, so any one runs alone
+ * (`npx jest e2e/inventory.e2e-spec.ts -t '<name>'`) and none depends on what an earlier one left behind.
  */
 describe('inventory: SR12.2, SR8.4 and Change of Supplier over HTTP', () => {
   const system = new TestSystem();
   const inventory = new InventoryClient(system);
-  const CHF = '00-DB-12-34-56-78-90-A0';
-  const ESME = '00-DB-12-34-56-78-90-A1';
-  const SMETS1_ESME = '00-DB-12-34-56-78-90-B1';
-  const RETIRED_ESME = '00-DB-12-34-56-78-90-C1';
-  const GSME = '00-DB-12-34-56-78-90-D1';
-  const NOWHERE = '00-DB-12-34-56-78-90-FF';
+  let fixtures = 0;
 
-  let variantRecordedAt = '';
-  let refusedRequest = { requestId: '', correlationId: '' };
+  /**
+   * Device ids for one test, ascending in the order listed (lists are ordered by device id), and a model
+   * number only its devices carry, which scopes the list queries to them.
+   */
+  function freshDevices() {
+    const n = (++fixtures).toString(16).toUpperCase().padStart(2, '0');
+    const id = (suffix: string) => `00-DB-12-34-56-78-${n}-${suffix}`;
+    return { CHF: id('A0'), ESME: id('A1'), SMETS1_ESME: id('B1'), RETIRED_ESME: id('C1'), GSME: id('D1'), NOWHERE: id('FF'), model: `0005E2${n}` };
+  }
+
+  async function preNotified(supplier: PartyName, deviceId: string, details: Record<string, unknown> = ESME_DETAILS): Promise<void> {
+    const answer = await inventory.preNotify(supplier, deviceId, details);
+    expect([answer.status, (answer.body as { responseCode: string }).responseCode]).toEqual([200, 'I0']);
+  }
+
+  /** The DSP reports each status in turn, as it does for a device moving through installation. */
+  async function reported(deviceId: string, ...statuses: string[]): Promise<void> {
+    for (const status of statuses) expect((await inventory.status(deviceId, status)).status).toBe(200);
+  }
+
+  async function corrected(supplier: PartyName, deviceId: string, esmeVariant: string): Promise<void> {
+    expect((await inventory.update(supplier, deviceId, { esmeVariant })).status).toBe(200);
+  }
+
+  async function supplierChanged(deviceId: string, to: PartyName): Promise<void> {
+    expect((await inventory.changeSupplier(deviceId, to)).status).toBe(200);
+  }
+
+  async function historyOf(deviceId: string): Promise<HistoryEntry[]> {
+    return ((await inventory.as('dcc', 'GET', `/devices/${deviceId}/history`)).body as { events: HistoryEntry[] }).events;
+  }
 
   beforeAll(async () => {
     await system.start(['inventory']);
@@ -37,13 +64,15 @@ describe('inventory: SR12.2, SR8.4 and Change of Supplier over HTTP', () => {
   });
 
   it('a supplier pre-notifies a SMETS2 Comms Hub and an ESME (SR12.2): I0, status Pending', async () => {
+    const { CHF, ESME } = freshDevices();
     const requestId = inventory.requestId('supplierA', CHF);
     const chf = await inventory.preNotify('supplierA', CHF, CHF_DETAILS, requestId);
     expect(chf.status).toBe(200);
     expect(chf.body).toEqual({ requestId, serviceReference: '12.2', deviceId: CHF, responseCode: 'I0', message: 'device pre-notified with SMI status Pending' });
 
     // Identifiers in any accepted notation are stored canonically.
-    const esme = await inventory.preNotify('supplierA', '00db1234567890a1', ESME_DETAILS, `90b3d51f30010001:00db1234567890a1:77`);
+    const compact = (eui64: string) => eui64.replace(/-/g, '').toLowerCase();
+    const esme = await inventory.preNotify('supplierA', compact(ESME), ESME_DETAILS, `${compact(PARTIES.supplierA.sub)}:${compact(ESME)}:77`);
     expect(esme.status).toBe(200);
     expect(esme.body).toMatchObject({ requestId: `${PARTIES.supplierA.sub}:${ESME}:77`, deviceId: ESME, responseCode: 'I0' });
 
@@ -53,16 +82,19 @@ describe('inventory: SR12.2, SR8.4 and Change of Supplier over HTTP', () => {
   });
 
   it('SR8.4 corrects the variant while Pending', async () => {
+    const { ESME } = freshDevices();
+    await preNotified('supplierA', ESME);
     const corrected = await inventory.update('supplierA', ESME, { esmeVariant: 'AD' });
     expect(corrected.status).toBe(200);
     expect(corrected.body).toMatchObject({ responseCode: 'I0', serviceReference: '8.4', deviceId: ESME });
-    const history = await inventory.as('dcc', 'GET', `/devices/${ESME}/history`);
-    const entry = (history.body as { events: HistoryEntry[] }).events.find((e) => e.type === 'InventoryUpdated');
+    const entry = (await historyOf(ESME)).find((e) => e.type === 'InventoryUpdated');
     expect(entry?.data).toMatchObject({ changes: { esmeVariant: 'AD' }, previous: { esmeVariant: 'A' } });
-    variantRecordedAt = entry!.recordedAt;
   });
 
   it('the DSP reports the devices whitelisted and installed; SR8.4 corrects the variant in InstalledNotCommissioned', async () => {
+    const { CHF, ESME } = freshDevices();
+    await preNotified('supplierA', CHF, CHF_DETAILS);
+    await preNotified('supplierA', ESME, { ...ESME_DETAILS, esmeVariant: 'AD' });
     for (const deviceId of [CHF, ESME]) {
       const whitelisted = await inventory.status(deviceId, 'Whitelisted', 'added to the Comms Hub device log');
       expect(whitelisted.status).toBe(200);
@@ -75,6 +107,10 @@ describe('inventory: SR12.2, SR8.4 and Change of Supplier over HTTP', () => {
   });
 
   it('commissioned: SR8.4 corrects the variant; another field is refused E5 (409)', async () => {
+    const { CHF, ESME } = freshDevices();
+    await preNotified('supplierA', CHF, CHF_DETAILS);
+    await preNotified('supplierA', ESME, { ...ESME_DETAILS, esmeVariant: 'ADE' });
+    for (const deviceId of [CHF, ESME]) await reported(deviceId, 'Whitelisted', 'InstalledNotCommissioned');
     for (const deviceId of [CHF, ESME]) expect((await inventory.status(deviceId, 'Commissioned')).body).toMatchObject({ device: { status: 'Commissioned' } });
     const corrected = await inventory.update('supplierA', ESME, { esmeVariant: 'B' });
     expect(corrected.status).toBe(200);
@@ -86,17 +122,25 @@ describe('inventory: SR12.2, SR8.4 and Change of Supplier over HTTP', () => {
   });
 
   it('a status move that is not in the table is refused, naming from and to, and records nothing', async () => {
+    const { ESME } = freshDevices();
+    await preNotified('supplierA', ESME);
+    await reported(ESME, 'Whitelisted', 'InstalledNotCommissioned', 'Commissioned');
     const before = await inventory.as('dcc', 'GET', `/devices/${ESME}`);
+    const historyBefore = await historyOf(ESME);
     const refused = await inventory.status(ESME, 'Pending');
     expect(refused.status).toBe(422);
     expect(refused.body).toMatchObject({ code: 'TRANSITION_NOT_ALLOWED', details: { from: 'Commissioned', to: 'Pending' } });
     expect((refused.body as { message: string }).message).toMatch(/Commissioned.*Pending/);
     expect((await inventory.as('dcc', 'GET', `/devices/${ESME}`)).body).toEqual(before.body);
+    expect(await historyOf(ESME)).toEqual(historyBefore);
     // Only the DSP reports lifecycle facts.
     expect((await inventory.as('supplierA', 'POST', `/devices/${ESME}/status`, { status: 'Suspended', reason: 'x' })).status).toBe(403);
   });
 
   it('Change of Supplier to B: B corrects the variant (I0), A is refused E4 (403)', async () => {
+    const { ESME } = freshDevices();
+    await preNotified('supplierA', ESME, { ...ESME_DETAILS, esmeVariant: 'B' });
+    await reported(ESME, 'Whitelisted', 'InstalledNotCommissioned', 'Commissioned');
     const cos = await inventory.changeSupplier(ESME, 'supplierB');
     expect(cos.status).toBe(200);
     expect(cos.body).toMatchObject({ recorded: true, device: { responsibleSupplier: 'SUPPLIER-B', responsibleSupplierUser: PARTIES.supplierB.sub } });
@@ -109,11 +153,13 @@ describe('inventory: SR12.2, SR8.4 and Change of Supplier over HTTP', () => {
     const losing = await inventory.update('supplierA', ESME, { esmeVariant: 'C' }, requestId);
     expect(losing.status).toBe(403);
     expect(losing.body).toEqual({ requestId, serviceReference: '8.4', deviceId: ESME, responseCode: 'E4', message: expect.stringContaining('SUPPLIER-A') });
-    refusedRequest = { requestId, correlationId: losing.headers.get('x-request-id') ?? '' };
-    expect(refusedRequest.correlationId).not.toBe('');
+    expect(losing.headers.get('x-request-id')).toBeTruthy();
   });
 
   it('refuses a SMETS1 ESME (E5), a non-ESME (E11), a decommissioned ESME (E5), an unknown device (E19), a non-supplier (E2)', async () => {
+    const { CHF, ESME, SMETS1_ESME, RETIRED_ESME, GSME, NOWHERE } = freshDevices();
+    await preNotified('supplierA', CHF, CHF_DETAILS);
+    await preNotified('supplierA', ESME);
     await inventory.preNotify('supplierA', SMETS1_ESME, { ...ESME_DETAILS, smetsVersion: 'SMETS1' });
     await inventory.status(SMETS1_ESME, 'Commissioned');
     const smets1 = await inventory.update('supplierA', SMETS1_ESME, { esmeVariant: 'B' });
@@ -141,7 +187,9 @@ describe('inventory: SR12.2, SR8.4 and Change of Supplier over HTTP', () => {
   });
 
   it('a malformed request is answered 400 with field errors and records nothing', async () => {
-    const before = (await inventory.as('dcc', 'GET', `/devices/${ESME}/history`)).body as { events: HistoryEntry[] };
+    const { ESME } = freshDevices();
+    await preNotified('supplierB', ESME);
+    const before = await historyOf(ESME);
     const badVariant = await inventory.update('supplierB', ESME, { esmeVariant: 'E' });
     expect(badVariant.status).toBe(400);
     expect(badVariant.body).toMatchObject({ message: 'request validation failed', errors: [{ field: 'changes.esmeVariant', reason: expect.any(String) }] });
@@ -154,11 +202,13 @@ describe('inventory: SR12.2, SR8.4 and Change of Supplier over HTTP', () => {
     expect(noChanges.status).toBe(400);
     expect(noChanges.body).toMatchObject({ errors: [{ field: 'changes' }] });
 
-    const after = (await inventory.as('dcc', 'GET', `/devices/${ESME}/history`)).body as { events: HistoryEntry[] };
-    expect(after.events).toHaveLength(before.events.length);
+    expect(await historyOf(ESME)).toHaveLength(before.length);
   });
 
   it('a retried RequestID gets the first answer back and changes nothing', async () => {
+    const { ESME } = freshDevices();
+    await preNotified('supplierB', ESME, { ...ESME_DETAILS, esmeVariant: 'BD' });
+    await reported(ESME, 'Commissioned');
     const requestId = inventory.requestId('supplierB', ESME);
     const first = await inventory.update('supplierB', ESME, { esmeVariant: 'BDE' }, requestId);
     expect(first.status).toBe(200);
@@ -167,12 +217,24 @@ describe('inventory: SR12.2, SR8.4 and Change of Supplier over HTTP', () => {
     expect(retry.body).toEqual(first.body);
     expect(retry.headers.get('idempotent-replayed')).toBe('true');
 
-    const { events } = (await inventory.as('dcc', 'GET', `/devices/${ESME}/history`)).body as { events: HistoryEntry[] };
+    const events = await historyOf(ESME);
     expect(events.filter((e) => e.data.requestId === requestId).map((e) => e.type)).toEqual(['EsmeVariantCorrected', 'ServiceRequestAnswered']);
     expect((await inventory.as('dcc', 'GET', `/devices/${ESME}`)).body).toMatchObject({ esmeVariant: 'BDE' });
   });
 
   it('the history lists every attempt, refused ones included, with actor, correlation id and time', async () => {
+    const { ESME, NOWHERE } = freshDevices();
+    await preNotified('supplierA', ESME);
+    await reported(ESME, 'Whitelisted', 'InstalledNotCommissioned', 'Commissioned');
+    await supplierChanged(ESME, 'supplierB');
+    const requestId = inventory.requestId('supplierA', ESME);
+    const losing = await inventory.update('supplierA', ESME, { esmeVariant: 'C' }, requestId);
+    expect((losing.body as { responseCode: string }).responseCode).toBe('E4');
+    const refusedRequest = { requestId, correlationId: losing.headers.get('x-request-id') ?? '' };
+    expect(refusedRequest.correlationId).not.toBe('');
+    expect((await inventory.update('network', ESME, { esmeVariant: 'C' })).status).toBe(403);
+    expect((await inventory.update('supplierA', NOWHERE, { esmeVariant: 'B' })).status).toBe(404);
+
     const history = await inventory.as('dcc', 'GET', `/devices/${ESME}/history`);
     expect(history.status).toBe(200);
     const { events } = history.body as { events: HistoryEntry[] };
@@ -196,6 +258,14 @@ describe('inventory: SR12.2, SR8.4 and Change of Supplier over HTTP', () => {
   });
 
   it('asOf returns the device as it was: the earlier variant, status and supplier', async () => {
+    const { ESME } = freshDevices();
+    await preNotified('supplierA', ESME);
+    await corrected('supplierA', ESME, 'AD');
+    const variantRecordedAt = (await historyOf(ESME)).find((e) => e.type === 'InventoryUpdated')!.recordedAt;
+    await reported(ESME, 'Whitelisted', 'InstalledNotCommissioned', 'Commissioned');
+    await supplierChanged(ESME, 'supplierB');
+    await corrected('supplierB', ESME, 'BDE');
+
     const then = await inventory.as('dcc', 'GET', `/devices/${ESME}?asOf=${encodeURIComponent(variantRecordedAt)}`);
     expect(then.status).toBe(200);
     expect(then.body).toMatchObject({ deviceId: ESME, esmeVariant: 'AD', status: 'Pending', responsibleSupplier: 'SUPPLIER-A', asOf: new Date(variantRecordedAt).toISOString() });
@@ -207,12 +277,38 @@ describe('inventory: SR12.2, SR8.4 and Change of Supplier over HTTP', () => {
     expect(bad.body).toMatchObject({ errors: [{ field: 'asOf' }] });
   });
 
+  /**
+   * The devices of the list scenarios: a Comms Hub and a SMETS1 ESME commissioned for A, a decommissioned ESME of
+   * A's, and an ESME that moved from A to B with variant BDE. All carry the test's own model number.
+   */
+  async function listedDevices() {
+    const devices = freshDevices();
+    const { CHF, ESME, SMETS1_ESME, RETIRED_ESME, model } = devices;
+    await preNotified('supplierA', CHF, { ...CHF_DETAILS, model });
+    await preNotified('supplierA', ESME, { ...ESME_DETAILS, model });
+    await preNotified('supplierA', SMETS1_ESME, { ...ESME_DETAILS, model, smetsVersion: 'SMETS1' });
+    await preNotified('supplierA', RETIRED_ESME, { ...ESME_DETAILS, model });
+    await reported(CHF, 'Whitelisted', 'InstalledNotCommissioned', 'Commissioned');
+    await reported(ESME, 'Whitelisted', 'InstalledNotCommissioned', 'Commissioned');
+    await supplierChanged(ESME, 'supplierB');
+    await corrected('supplierB', ESME, 'BDE');
+    await reported(SMETS1_ESME, 'Commissioned');
+    await reported(RETIRED_ESME, 'Commissioned', 'Decommissioned');
+    return devices;
+  }
+
+  const ids = (body: unknown) => (body as { items: Array<{ deviceId: string }> }).items.map((d) => d.deviceId);
+
   it('suppliers see only the devices they are responsible for; DCC and the DSP see all; others are refused', async () => {
-    const ids = (body: unknown) => (body as { items: Array<{ deviceId: string }> }).items.map((d) => d.deviceId);
-    expect(ids((await inventory.as('supplierB', 'GET', '/devices')).body)).toEqual([ESME]);
-    expect(ids((await inventory.as('supplierA', 'GET', '/devices')).body)).toEqual([CHF, SMETS1_ESME, RETIRED_ESME]);
-    expect(ids((await inventory.as('dcc', 'GET', '/devices')).body)).toEqual([CHF, ESME, SMETS1_ESME, RETIRED_ESME]);
-    expect(ids((await inventory.as('dsp', 'GET', '/devices')).body)).toHaveLength(4);
+    const { CHF, ESME, SMETS1_ESME, RETIRED_ESME, model } = await listedDevices();
+    expect(ids((await inventory.as('supplierB', 'GET', `/devices?model=${model}`)).body)).toEqual([ESME]);
+    expect(ids((await inventory.as('supplierA', 'GET', `/devices?model=${model}`)).body)).toEqual([CHF, SMETS1_ESME, RETIRED_ESME]);
+    expect(ids((await inventory.as('dcc', 'GET', `/devices?model=${model}`)).body)).toEqual([CHF, ESME, SMETS1_ESME, RETIRED_ESME]);
+    expect(ids((await inventory.as('dsp', 'GET', `/devices?model=${model}`)).body)).toHaveLength(4);
+    // Whatever other devices exist, an unfiltered list holds only the supplier's own.
+    const unfiltered = (await inventory.as('supplierB', 'GET', '/devices?limit=500')).body as { items: Array<{ deviceId: string; responsibleSupplier: string }> };
+    expect(unfiltered.items.map((d) => d.deviceId)).toContain(ESME);
+    expect(new Set(unfiltered.items.map((d) => d.responsibleSupplier))).toEqual(new Set(['SUPPLIER-B']));
     // A supplier cannot widen its view with a filter.
     expect(ids((await inventory.as('supplierA', 'GET', '/devices?responsibleSupplier=SUPPLIER-B')).body)).toEqual([]);
     expect((await inventory.as('supplierA', 'GET', `/devices/${ESME}`)).status).toBe(404);
@@ -223,18 +319,20 @@ describe('inventory: SR12.2, SR8.4 and Change of Supplier over HTTP', () => {
   });
 
   it('filters by status, type, DMC parts, variant and supplier, and pages with an opaque cursor', async () => {
-    const ids = (body: unknown) => (body as { items: Array<{ deviceId: string }> }).items.map((d) => d.deviceId);
-    expect(ids((await inventory.as('dcc', 'GET', '/devices?status=Commissioned')).body)).toEqual([CHF, ESME, SMETS1_ESME]);
-    expect(ids((await inventory.as('dcc', 'GET', '/devices?deviceType=CHF')).body)).toEqual([CHF]);
-    expect(ids((await inventory.as('dcc', 'GET', '/devices?esmeVariant=BDE')).body)).toEqual([ESME]);
-    expect(ids((await inventory.as('dcc', 'GET', '/devices?manufacturer=1063&model=00050203&firmwareVersion=38040404&status=Commissioned')).body)).toEqual([ESME, SMETS1_ESME]);
-    expect(ids((await inventory.as('dcc', 'GET', '/devices?manufacturer=10ab')).body)).toEqual([CHF]);
-    expect(ids((await inventory.as('dcc', 'GET', '/devices?responsibleSupplier=SUPPLIER-A&status=Decommissioned')).body)).toEqual([RETIRED_ESME]);
+    const { CHF, ESME, SMETS1_ESME, RETIRED_ESME, model } = await listedDevices();
+    // Every query also names the test's model, so devices of other tests never show up.
+    const list = async (query: string) => ids((await inventory.as('dcc', 'GET', `/devices?model=${model}&${query}`)).body);
+    expect(await list('status=Commissioned')).toEqual([CHF, ESME, SMETS1_ESME]);
+    expect(await list('deviceType=CHF')).toEqual([CHF]);
+    expect(await list('esmeVariant=BDE')).toEqual([ESME]);
+    expect(ids((await inventory.as('dcc', 'GET', `/devices?manufacturer=1063&model=${model}&firmwareVersion=38040404&status=Commissioned`)).body)).toEqual([ESME, SMETS1_ESME]);
+    expect(await list('manufacturer=10ab')).toEqual([CHF]);
+    expect(await list('responsibleSupplier=SUPPLIER-A&status=Decommissioned')).toEqual([RETIRED_ESME]);
 
     const seen: string[] = [];
     let cursor: string | null = null;
     do {
-      const page = await inventory.as('dcc', 'GET', `/devices?limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const page = await inventory.as('dcc', 'GET', `/devices?model=${model}&limit=1${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
       expect(page.status).toBe(200);
       const body = page.body as { items: Array<{ deviceId: string }>; nextCursor: string | null };
       seen.push(...body.items.map((d) => d.deviceId));

@@ -20,13 +20,19 @@ export function pgConnectionConfig(dataSource: DataSource): ClientConfig {
 }
 
 /**
+ * What ended a `wait`: an append notification (or the listening connection (re)opening, after which anything
+ * appended meanwhile must be read at once), the poll interval elapsing, or `stop()`.
+ */
+export type WakeUp = 'notified' | 'polled' | 'stopped';
+
+/**
  * Wakes readers of the event store as soon as something is appended (LISTEN/NOTIFY), with polling
  * as the fallback: a notification can be lost while the listening connection is down, so `wait`
  * never sleeps longer than the poll interval.
  */
 export class AppendNotifications {
   private client?: Client;
-  private waiters: Array<() => void> = [];
+  private waiters: Array<(wakeUp: WakeUp) => void> = [];
   private pending = false;
   private closed = false;
 
@@ -60,23 +66,29 @@ export class AppendNotifications {
     this.pending = true;
     const waiters = this.waiters;
     this.waiters = [];
-    for (const resolve of waiters) resolve();
+    for (const resolve of waiters) resolve(this.closed ? 'stopped' : 'notified');
   }
 
-  /** Resolves on the next append notification, or after `pollMs` at the latest. */
-  wait(pollMs: number): Promise<void> {
-    if (this.pending || this.closed) {
+  /** True while a `wait` is blocked: the reader has read everything and nothing has woken it since. */
+  get waiting(): boolean {
+    return this.waiters.length > 0;
+  }
+
+  /** Resolves on the next append notification, or after `pollMs` at the latest, saying which it was. */
+  wait(pollMs: number): Promise<WakeUp> {
+    if (this.closed) return Promise.resolve('stopped');
+    if (this.pending) {
       this.pending = false;
-      return Promise.resolve();
+      return Promise.resolve('notified');
     }
     return new Promise((resolve) => {
-      const done = () => {
+      const done = (wakeUp: WakeUp) => {
         clearTimeout(timer);
         this.waiters = this.waiters.filter((w) => w !== done);
         this.pending = false;
-        resolve();
+        resolve(wakeUp);
       };
-      const timer = setTimeout(done, pollMs);
+      const timer = setTimeout(() => done('polled'), pollMs);
       this.waiters.push(done);
     });
   }

@@ -160,13 +160,18 @@ describe('OutboxRelay against the real broker', () => {
   it('is woken by NOTIFY instead of waiting for the poll interval', async () => {
     const topic = await freshTopic();
     const r = relay(await nameAtEnd(), topic, { pollIntervalMs: 120_000 });
-    r.start();
-    await waitFor(() => r.status().active, 10_000, 'relay active');
     const seen = await collect(topic);
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    r.start();
+    // Idle: it has read everything there is and waits, so only a wake-up can make it publish what follows.
+    let before = r.status();
+    await waitFor(() => (before = r.status()).idle, 10_000, 'relay idle');
     await store.append(uniqueName('wake'), [{ type: 'Wake', data: {} }], NO_STREAM, { correlationId: 'w' });
-    // The poll fallback is two minutes; arriving within 15 s shows the notification woke the relay.
-    await waitFor(() => seen.length === 1, 15_000, 'notified publish');
+    await waitFor(() => seen.length === 1, 20_000, 'the publish');
+    expect(seen[0].headers.ce_type).toBe('Wake');
+    // The wake-up that led to it was a notification: the two-minute poll never fired.
+    const after = r.status();
+    expect(after.wakeUps.notified).toBeGreaterThan(before.wakeUps.notified);
+    expect(after.wakeUps.polled).toBe(0);
   });
 
   it('re-publishes from a position when an operator rewinds the running relay', async () => {

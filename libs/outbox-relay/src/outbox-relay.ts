@@ -37,8 +37,15 @@ export interface OutboxRelayOptions {
 
 export interface RelayStatus {
   active: boolean;
+  /** Active, has published everything it read, and waits for an append notification (or the poll). */
+  idle: boolean;
   checkpoint: GlobalCheckpoint;
   publishedSinceStart: number;
+  /**
+   * How the relay's waits for new events ended since start: a relay whose wake-ups are all `polled` has lost
+   * its notifications and publishes up to one poll interval late.
+   */
+  wakeUps: { notified: number; polled: number };
   lastError?: string;
 }
 
@@ -57,7 +64,7 @@ export class OutboxRelay {
   private loop?: Promise<void>;
   private lockClient?: Client;
   private notifications?: AppendNotifications;
-  private state: RelayStatus = { active: false, checkpoint: START, publishedSinceStart: 0 };
+  private state: Omit<RelayStatus, 'idle'> = { active: false, checkpoint: START, publishedSinceStart: 0, wakeUps: { notified: 0, polled: 0 } };
   private wakeStandby?: () => void;
 
   constructor(private readonly options: OutboxRelayOptions) {
@@ -81,7 +88,8 @@ export class OutboxRelay {
   }
 
   status(): RelayStatus {
-    return { ...this.state, checkpoint: { ...this.state.checkpoint } };
+    const idle = this.state.active && this.notifications?.waiting === true;
+    return { ...this.state, idle, checkpoint: { ...this.state.checkpoint }, wakeUps: { ...this.state.wakeUps } };
   }
 
   /** Events appended but not yet published: the relay backlog metric. */
@@ -122,7 +130,8 @@ export class OutboxRelay {
         this.state.checkpoint = checkpoint;
         const page = await this.options.store.readAll({ after: checkpoint, limit: this.batchSize });
         if (page.events.length === 0) {
-          await this.notifications.wait(this.pollIntervalMs);
+          const wakeUp = await this.notifications.wait(this.pollIntervalMs);
+          if (wakeUp !== 'stopped') this.state.wakeUps[wakeUp] += 1;
           continue;
         }
         await this.publish(page.events);

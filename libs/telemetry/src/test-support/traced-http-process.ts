@@ -1,4 +1,4 @@
-// Runs in a plain Node process (spawned by http-instrumentation.spec.ts) because the http and pg
+// Runs in a plain Node process (spawned by http-instrumentation.int-spec.ts) because the http and pg
 // instrumentations hook Node's own module loader, which Jest's sandboxed `require` bypasses.
 // Prints one JSON report on stdout.
 import type * as Http from 'node:http';
