@@ -13,3 +13,4 @@ export { ConsumerHost, HostedConsumerOptions } from './consumer-host';
 export { parseContractEvent } from './contract-check';
 export { PlatformLifecycle } from './platform-lifecycle';
 export { discardCap, discardRequestBody } from './refused-upload';
+export { MAX_JSON_DEPTH, findRequestProblem, jsonDepthExceeds, textProblem } from './request-hygiene';
