@@ -150,6 +150,30 @@ describe('the HTTP edge of every service', () => {
     });
   });
 
+  describe('strict numbers and instants', () => {
+    it.each(['0x10', '1e3', '16.0'])('limit=%s is refused by name, not read as another number', async (limit) => {
+      const answer = await raw('GET', `${inventory}/devices?limit=${limit}`, dcc, undefined);
+      expect(answer.status).toBe(400);
+      expect(answer.body.errors).toContainEqual({ field: 'limit', reason: 'limit must be a whole number written in digits' });
+    });
+
+    it('an audit asOf that is no day of the calendar is refused, not read as 2 March', async () => {
+      const answer = await raw('GET', `${intake}/audit/streams/party-DCC?asOf=2026-02-30T00:00:00Z`, dcc, undefined);
+      expect(answer.status).toBe(400);
+      expect(answer.body.errors).toEqual([{ field: 'asOf', reason: 'is not a day of the calendar (2026-02-30)' }]);
+    });
+
+    it('a relay rewind past the largest position names the field instead of passing on the database text', async () => {
+      const operator = await system.token({ party: 'DCC', partyType: 'dcc', roles: ['operator'] });
+      const tooLarge = await raw('POST', `${intake}/ops/relay/rewind`, operator, JSON.stringify({ fromPosition: '9999999999999999999' }), 'application/json');
+      expect(tooLarge.status).toBe(400);
+      expect(tooLarge.body.errors).toEqual([{ field: 'fromPosition', reason: 'fromPosition must not be greater than 9223372036854775807' }]);
+      const nothingThere = await raw('POST', `${intake}/ops/relay/rewind`, operator, JSON.stringify({ fromPosition: '9223372036854775807' }), 'application/json');
+      expect(nothingThere.status).toBe(400);
+      expect(nothingThere.body.errors).toEqual([{ field: 'fromPosition', reason: 'no event at position 9223372036854775807' }]);
+    });
+  });
+
   describe('headers on every answer', () => {
     it('nosniff everywhere, no-store on authenticated JSON, and the glossary keeps its caching', async () => {
       const health = await raw('GET', `${intake}/health`, undefined, undefined);
