@@ -5,6 +5,14 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { cloudEventHeaders } from './cloud-event-headers';
 
+/** A rewind to a position that holds no event: the operator's input, not a failure of the relay. */
+export class NoEventAtPositionError extends Error {
+  constructor(readonly position: string) {
+    super(`no event at position ${position}`);
+    this.name = 'NoEventAtPositionError';
+  }
+}
+
 export interface RelayLogger {
   info(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
@@ -256,7 +264,7 @@ export class OutboxRelay {
       `SELECT transaction_id::text AS transaction_id FROM events WHERE position = $1::bigint`,
       [position],
     );
-    if (rows.length === 0) throw new Error(`no event at position ${position}`);
+    if (rows.length === 0) throw new NoEventAtPositionError(position);
     const checkpoint = { transactionId: rows[0].transaction_id, position: (BigInt(position) - 1n).toString() };
     await this.options.dataSource.query(
       `INSERT INTO outbox_relay_checkpoints (relay, transaction_id, position, updated_at) VALUES ($1, $2::xid8, $3::bigint, now())

@@ -6,6 +6,7 @@ import { CommonSettings } from '@smi/config';
 import { createLogger, NestPinoLogger } from '@smi/telemetry';
 import { ensureDatabase } from './database';
 import { requestIdFrom } from './request-context';
+import { installBodyParsing, installResponseHeaders, RequestTextInterceptor } from './request-hygiene';
 import { strictValidationPipe } from './validation';
 
 export interface BootstrapOptions {
@@ -27,7 +28,7 @@ export interface BootstrapOptions {
 
 /**
  * Starts a service the same way everywhere: its database exists, migrations have run (TypeORM
- * `migrationsRun`), JSON logs carry trace ids, request ids flow into correlation ids, OpenAPI is at
+ * `migrationsRun`), request bodies and text are checked at the edge (request-hygiene.ts), JSON logs carry trace ids, request ids flow into correlation ids, OpenAPI is at
  * /docs, and SIGINT/SIGTERM close Kafka and the database cleanly.
  */
 export async function bootstrapService(options: BootstrapOptions): Promise<INestApplication> {
@@ -41,15 +42,18 @@ export async function bootstrapService(options: BootstrapOptions): Promise<INest
   const app = await NestFactory.create<NestFastifyApplication>(options.rootModule as Type<unknown>, adapter, {
     logger: new NestPinoLogger(logger),
     bufferLogs: true,
+    // Bodies are parsed by installBodyParsing below, not by Nest's own JSON and urlencoded parsers.
+    bodyParser: false,
   });
   app.enableShutdownHooks();
+  app.useGlobalInterceptors(new RequestTextInterceptor());
   app.useGlobalPipes(strictValidationPipe());
-  app
-    .getHttpAdapter()
-    .getInstance()
-    .addHook('onSend', async (request, reply) => {
-      reply.header('x-request-id', request.id);
-    });
+  const fastify = app.getHttpAdapter().getInstance();
+  installBodyParsing(fastify);
+  installResponseHeaders(fastify);
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
   if (options.configure) await options.configure(app);
   const document = SwaggerModule.createDocument(
     app,

@@ -6,6 +6,7 @@ export { EVENT_STORE, KAFKA_CLIENT, MESSAGE_PRODUCER, SERVICE_NAME, SERVICE_SETT
 export { CorrelationId, requestIdFrom } from './request-context';
 export { strictValidationPipe, fieldErrors, FieldError } from './validation';
 export { PageCursor, PageLimit } from './page-query';
+export { IsCalendarDate, IsInstant, DigitsToNumber, calendarDateProblem, instantProblem, EARLIEST_YEAR, LATEST_YEAR } from './strict-values';
 export { stackedPropertyDecorators } from './stacked-property-decorators';
 export { migrateDatabase } from './migrate';
 export { DomainErrorFilter, httpStatusForDomainError } from './domain-error.filter';
@@ -13,3 +14,4 @@ export { ConsumerHost, HostedConsumerOptions } from './consumer-host';
 export { parseContractEvent } from './contract-check';
 export { PlatformLifecycle } from './platform-lifecycle';
 export { discardCap, discardRequestBody } from './refused-upload';
+export { MAX_JSON_DEPTH, findRequestProblem, jsonDepthExceeds, textProblem } from './request-hygiene';

@@ -2,13 +2,19 @@ import { BadRequestException, Body, Controller, Get, HttpCode, Inject, Param, Po
 import { ApiOperation, ApiProperty, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Authorize } from '@smi/auth';
 import { PostgresEventStore, RecordedEvent } from '@smi/event-store';
-import { Matches } from 'class-validator';
+import { NoEventAtPositionError } from '@smi/outbox-relay';
+import { Matches, ValidateBy } from 'class-validator';
+import { instantProblem } from './strict-values';
 import { PlatformLifecycle } from './platform-lifecycle';
 import { EVENT_STORE } from './tokens';
+
+const MAX_BIGINT = 2n ** 63n - 1n;
 
 export class RewindRelayDto {
   @ApiProperty({ example: '1200', description: 'Global position of the first event to publish again' })
   @Matches(/^[1-9][0-9]{0,18}$/, { message: 'fromPosition must be a positive integer' })
+  // Positions are PostgreSQL bigints: nineteen digits can still be past the largest one.
+  @ValidateBy({ name: 'isBigint', validator: { validate: (value: unknown) => typeof value !== 'string' || !/^[0-9]+$/.test(value) || BigInt(value) <= MAX_BIGINT, defaultMessage: () => `fromPosition must not be greater than ${MAX_BIGINT}` } })
   fromPosition!: string;
 }
 
@@ -94,16 +100,15 @@ export class OperationsController {
     try {
       return { rewoundTo: await this.platform.rewindRelay(body.fromPosition) };
     } catch (error) {
-      throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: (error as Error).message, errors: [{ field: 'fromPosition', reason: (error as Error).message }] });
+      if (!(error instanceof NoEventAtPositionError)) throw error;
+      throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: error.message, errors: [{ field: 'fromPosition', reason: error.message }] });
     }
   }
 }
 
 function parseInstant(value: string | undefined): Date | undefined {
   if (value === undefined) return undefined;
-  const at = new Date(value);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(at.getTime())) {
-    throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'asOf must be an ISO 8601 instant', errors: [{ field: 'asOf', reason: 'must be an ISO 8601 instant such as 2026-11-25T12:00:00Z' }] });
-  }
-  return at;
+  const problem = instantProblem(value);
+  if (problem) throw new BadRequestException({ statusCode: 400, error: 'Bad Request', message: `asOf ${problem}`, errors: [{ field: 'asOf', reason: problem }] });
+  return new Date(value);
 }

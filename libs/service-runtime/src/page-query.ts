@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { stackedPropertyDecorators as stacked } from './stacked-property-decorators';
+import { DigitsToNumber } from './strict-values';
 
 /*
  * The `cursor` and `limit` query parameters every paged list takes. Property decorators rather than a base
@@ -14,7 +14,7 @@ export function PageCursor(options: { maxLength: number; description: string }):
   return stacked(ApiPropertyOptional({ description: options.description }), IsOptional(), IsString(), MaxLength(options.maxLength));
 }
 
-/** The optional `limit` of a paged list: a whole number from 1 to `max` (a query string, converted), `default` when absent. */
+/** The optional `limit` of a paged list: a whole number from 1 to `max` in plain digits, `default` when absent. */
 export function PageLimit(options: { max: number; default: number }): PropertyDecorator {
-  return stacked(ApiPropertyOptional({ minimum: 1, maximum: options.max, default: options.default }), IsOptional(), Type(() => Number), IsInt(), Min(1), Max(options.max));
+  return stacked(ApiPropertyOptional({ minimum: 1, maximum: options.max, default: options.default }), IsOptional(), DigitsToNumber(), IsInt({ message: 'limit must be a whole number written in digits' }), Min(1), Max(options.max));
 }

@@ -1,0 +1,166 @@
+import { BadRequestException, CallHandler, ExecutionContext, HttpException, Injectable, NestInterceptor } from '@nestjs/common';
+import { STATUS_CODES } from 'node:http';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Observable } from 'rxjs';
+import { discardRequestBody } from './refused-upload';
+import { FieldError } from './validation';
+
+/**
+ * Deeper than any request of any service needs (the deepest, an SR8.4, is four levels). JSON nested
+ * thousands deep otherwise exhausts the stack in validation and class-transformer; checked on the raw text,
+ * before anything recursive runs.
+ */
+export const MAX_JSON_DEPTH = 32;
+
+/** Keys that name an object's prototype: refused anywhere in a body, before anything copies the body. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** What a refused request body may still send us before the connection is cut instead of drained. */
+const REFUSED_BODY_DRAIN_BYTES = 8 * 1024 * 1024;
+
+/** Why a text cannot be stored or compared as text, or undefined when it can. */
+export function textProblem(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'must not contain NUL characters';
+  if (!text.isWellFormed()) {
+    const at = [...text.matchAll(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g)][0]?.index ?? 0;
+    return `must be well-formed Unicode text (a lone surrogate at character ${at + 1})`;
+  }
+  return undefined;
+}
+
+/** A key as a client can read it in a field path: control characters and lone surrogates escaped. */
+function printableKey(key: string): string {
+  return JSON.stringify(key).slice(1, -1);
+}
+
+class RequestRefusal extends BadRequestException {
+  constructor(code: string, message: string, errors: FieldError[]) {
+    super({ statusCode: 400, error: 'Bad Request', code, message, errors });
+  }
+}
+
+/**
+ * The first problem in a parsed query, path or body: a prototype key (refused in bodies only), then text
+ * that no column could hold. Iterative, so it never recurses on client data; depth is bounded by the parser.
+ */
+export function findRequestProblem(value: unknown, options: { prototypeKeys: boolean }): RequestRefusal | undefined {
+  const pending: Array<{ value: unknown; path: string }> = [{ value, path: '' }];
+  while (pending.length > 0) {
+    const { value: current, path } = pending.pop() as { value: unknown; path: string };
+    if (typeof current === 'string') {
+      const reason = textProblem(current);
+      if (reason) return new RequestRefusal('INVALID_TEXT', `${path || 'The body'} ${reason}`, [{ field: path, reason }]);
+      continue;
+    }
+    if (!isPlainData(current)) continue; // a file upload's stream, a Buffer: not parsed data
+    const entries = Array.isArray(current) ? current.map((item, index) => [String(index), item] as const) : Object.entries(current);
+    // Reversed so that the stack visits fields in the order the client wrote them.
+    for (const [key, child] of entries.reverse()) {
+      const field = path ? `${path}.${printableKey(key)}` : printableKey(key);
+      if (options.prototypeKeys && PROTOTYPE_KEYS.has(key)) {
+        return new RequestRefusal('DISALLOWED_KEY', `The key ${key} is not allowed in a request body (at ${field})`, [
+          { field, reason: `the key ${key} is not allowed` },
+        ]);
+      }
+      const keyReason = textProblem(key);
+      if (keyReason) return new RequestRefusal('INVALID_TEXT', `A key ${keyReason}`, [{ field, reason: `a key ${keyReason}` }]);
+      pending.push({ value: child, path: field });
+    }
+  }
+  return undefined;
+}
+
+function isPlainData(value: unknown): value is object {
+  if (value === null || typeof value !== 'object') return false;
+  if (Array.isArray(value)) return true;
+  const prototype = Object.getPrototypeOf(value);
+  // Parsed JSON has Object.prototype; Fastify's query string parser makes objects on a null-prototype class.
+  return prototype === Object.prototype || prototype === null || Object.getPrototypeOf(prototype) === null;
+}
+
+/** How deep the JSON text nests, counting `[` and `{` outside strings, stopping once past `limit`. */
+export function jsonDepthExceeds(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c /* \ */) i += 1;
+      else if (c === 0x22 /* " */) inString = false;
+    } else if (c === 0x22) {
+      inString = true;
+    } else if (c === 0x5b /* [ */ || c === 0x7b /* { */) {
+      depth += 1;
+      if (depth > limit) return true;
+    } else if (c === 0x5d /* ] */ || c === 0x7d /* } */) {
+      depth -= 1;
+    }
+  }
+  return false;
+}
+
+/** An error Nest answers as it is (parsers run before Nest, but their errors reach its exception handler). */
+function httpError(statusCode: number, code: string, message: string): HttpException {
+  return new HttpException({ statusCode, error: STATUS_CODES[statusCode], code, message }, statusCode);
+}
+
+/**
+ * Parses JSON bodies (and refuses every media type a service has not registered a parser for) in place of
+ * Fastify's defaults, so that a client learns what was wrong: too deep, not JSON (and where), or not JSON at
+ * all (and what to send instead). Services that take files register their parsers after this.
+ */
+export function installBodyParsing(fastify: FastifyInstance): void {
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+    const text = body as string;
+    if (text.trim() === '') return done(httpError(400, 'MALFORMED_JSON', 'The body is empty: send a JSON value, or no content type'), undefined);
+    if (jsonDepthExceeds(text, MAX_JSON_DEPTH)) {
+      return done(httpError(400, 'JSON_TOO_DEEP', `The JSON body is nested more than ${MAX_JSON_DEPTH} levels deep`), undefined);
+    }
+    try {
+      done(null, JSON.parse(text));
+    } catch (error) {
+      done(httpError(400, 'MALFORMED_JSON', `The body is not valid JSON: ${(error as Error).message}`), undefined);
+    }
+  });
+  fastify.addContentTypeParser('*', (request, _payload, done) => {
+    const type = request.headers['content-type'];
+    // Read and drop what the client is still sending, so it sees this answer rather than a reset connection.
+    discardRequestBody(request.raw, REFUSED_BODY_DRAIN_BYTES);
+    done(httpError(415, 'UNSUPPORTED_MEDIA_TYPE', `Content-Type ${type ? `"${type}"` : '(none)'} is not accepted here; send application/json`), undefined);
+  });
+}
+
+/**
+ * Every answer tells browsers not to guess content types; an answer to an authenticated request is not kept
+ * by any cache unless its handler chose a policy (the glossary does).
+ */
+export function installResponseHeaders(fastify: FastifyInstance): void {
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    if (request.headers.authorization !== undefined && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+  });
+}
+
+/**
+ * Refuses, after authentication and before validation or any handler, a request whose query, path or body
+ * holds text no PostgreSQL column can take (NUL) or that is not Unicode (a lone surrogate), or a body with a
+ * prototype key: a 400 naming the field instead of a 500 from the database or a polluted object.
+ */
+@Injectable()
+export class RequestTextInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() !== 'http') return next.handle();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const problem =
+      findRequestProblem(request.params, { prototypeKeys: false }) ??
+      findRequestProblem(request.query, { prototypeKeys: false }) ??
+      findRequestProblem(request.body, { prototypeKeys: true });
+    if (problem) {
+      // An upload's body is still arriving: read and drop it so the client sees this answer.
+      discardRequestBody(request.raw, REFUSED_BODY_DRAIN_BYTES);
+      throw problem;
+    }
+    return next.handle();
+  }
+}
