@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PageCursor, PageLimit } from '@smi/service-runtime';
-import { ESME_VARIANTS, EsmeVariant, SMI_STATUSES, SmiStatus } from '../device/identifiers';
-import { ManufacturerFilter, ModelFilter, ResponsibleSupplierFilter } from '../shared/device-filters';
+import { ESME_VARIANTS, EsmeVariant, SMI_STATUSES, SmiStatus } from '../device-aggregate';
+import { ManufacturerFilter, ModelFilter, ResponsibleSupplierFilter } from '../request-validation/device-filters';
 
 export const MAX_OUTLIERS_PAGE = 1000;
 export const DEFAULT_OUTLIERS_PAGE = 100;

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '@smi/auth';
 import { DataSource } from 'typeorm';
-import { ESME_VARIANTS, EsmeVariant, SmiStatus, parseDeviceId, parseManufacturerId, parseModelId } from '../device/identifiers';
-import { validationFailed } from '../shared/validators';
+import { ESME_VARIANTS, EsmeVariant, SmiStatus, parseDeviceId, parseManufacturerId, parseModelId } from '../device-aggregate';
+import { validationFailed } from '../request-validation/validators';
 import { DEFAULT_OUTLIERS_PAGE, VariantOutlierGroupView, VariantOutliersQuery, VariantOutliersView } from './variant-outliers.dto';
 
 /** The letter most ESMEs of one manufacturer and model carry, over the whole SMI. */

@@ -1,20 +1,43 @@
 import { Decider, DomainError, fold } from '@smi/decider';
-import { Actor, AppendRequest, ConcurrencyError, NO_STREAM, NewEvent, PostgresEventStore, RecordedEvent, toDomainEvent, toNewEvent } from '@smi/event-store';
+import {
+  Actor,
+  AppendRequest,
+  ConcurrencyError,
+  NO_STREAM,
+  NewEvent,
+  PostgresEventStore,
+  RecordedEvent,
+  toDomainEvent,
+  toNewEvent,
+} from '@smi/event-store';
 import { DataSource, EntityManager } from 'typeorm';
 import {
+  answered,
   ChangeDeviceStatus,
   ChangeResponsibleSupplier,
+  decideServiceRequest,
   Device,
   DeviceCommand,
   DeviceEvent,
   DeviceState,
+  deviceStreamId,
+  normaliseDeviceId,
+  normaliseRequestId,
+  parseEui64,
+  RequestChannel,
   Sender,
+  SERVICE_REQUEST_ANSWERED,
+  ServiceRequestAnswered,
   ServiceRequestCommand,
-  decideServiceRequest,
-} from '../device/device.decider';
-import { deviceStreamId, normaliseDeviceId, normaliseRequestId, parseEui64 } from '../device/identifiers';
-import { RequestChannel, SERVICE_REQUEST_ANSWERED, ServiceRequestAnswered, answered, serviceRequestStreamId } from '../device/service-request-answered';
-import { DeviceRowUpdate, ServiceRequestRowInsert, insertServiceRequests, readDeviceSnapshots, upsertDevices } from './smi-projection';
+  serviceRequestStreamId,
+} from '../device-aggregate';
+import {
+  DeviceRowUpdate,
+  ServiceRequestRowInsert,
+  insertServiceRequests,
+  readDeviceSnapshots,
+  upsertDevices,
+} from '../smi-read-model/smi-projection';
 
 export type DeviceDecider = Decider<DeviceCommand, DeviceState, DeviceEvent>;
 export type DeviceReportCommand = ChangeDeviceStatus | ChangeResponsibleSupplier;

@@ -1,8 +1,8 @@
 import { Controller, Get, Param, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Actor, Authorize, CurrentActor } from '@smi/auth';
-import { DeviceHistoryView, DevicePageView, DeviceView, GetDeviceQuery, ListDevicesQuery } from './devices.dto';
-import { DevicesQueries } from './devices.queries';
+import { DeviceHistoryView, DevicePageView, DeviceView, GetDeviceQuery, ListDevicesQuery } from './smi-devices.dto';
+import { SmiDevicesQueries } from './smi-devices.queries';
 
 const DEVICE_ID_PARAM = ApiParam({ name: 'deviceId', example: '00-DB-12-34-56-78-90-A0', description: 'EUI-64; dashes and case optional.' });
 
@@ -10,8 +10,8 @@ const DEVICE_ID_PARAM = ApiParam({ name: 'deviceId', example: '00-DB-12-34-56-78
 @ApiTags('devices')
 @Controller('devices')
 @Authorize({ partyTypes: ['dcc', 'dsp', 'supplier'] })
-export class DevicesController {
-  constructor(private readonly queries: DevicesQueries) {}
+export class SmiDevicesController {
+  constructor(private readonly queries: SmiDevicesQueries) {}
 
   @Get()
   @ApiOperation({

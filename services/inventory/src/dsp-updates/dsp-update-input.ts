@@ -1,15 +1,13 @@
 import { FieldError } from '@smi/service-runtime';
-import { ChangeDeviceStatus, ChangeResponsibleSupplier, Sender } from '../device/device.decider';
-import { PartyType } from '../device/identifiers';
-import { DeviceReportCommand } from '../device-store/device-writer';
-import { validatePlain } from '../shared/validators';
-import { ReportStatusDto, ReportSupplierChangeDto, StatusReportMessageDto, SupplierChangeMessageDto } from './device-reports.dto';
+import { ChangeDeviceStatus, ChangeResponsibleSupplier, DspCommand, PartyType, Sender } from '../device-aggregate';
+import { validatePlain } from '../request-validation/validators';
+import { StatusUpdateDto, SupplierChangeDto, StatusUpdateMessageDto, SupplierChangeMessageDto } from './dsp-updates.dto';
 
-export function statusCommand(deviceId: string, dto: ReportStatusDto, reportId: string, sender: Sender, at: string): ChangeDeviceStatus {
+export function statusCommand(deviceId: string, dto: StatusUpdateDto, reportId: string, sender: Sender, at: string): ChangeDeviceStatus {
   return { type: 'ChangeDeviceStatus', requestId: reportId, deviceId, sender, at, to: dto.status, reason: dto.reason };
 }
 
-export function supplierChangeCommand(deviceId: string, dto: ReportSupplierChangeDto, reportId: string, sender: Sender, at: string): ChangeResponsibleSupplier {
+export function supplierChangeCommand(deviceId: string, dto: SupplierChangeDto, reportId: string, sender: Sender, at: string): ChangeResponsibleSupplier {
   return {
     type: 'ChangeResponsibleSupplier',
     requestId: reportId,
@@ -26,11 +24,11 @@ function senderOf(raw: { userId: string; partyId: string; partyType: string; rol
   return { userId: raw.userId, partyId: raw.partyId, partyType: raw.partyType as PartyType, roles: [...raw.roles] };
 }
 
-/** Reads an `inventory.device-reports` message value that is already parsed JSON. */
-export function readDeviceReportMessage(raw: unknown, receivedAt: string): { ok: true; command: DeviceReportCommand } | { ok: false; errors: FieldError[] } {
+/** Reads an `inventory.device-reports` message value (a DSP status change or Change of Supplier) that is already parsed JSON. */
+export function readDspUpdateMessage(raw: unknown, receivedAt: string): { ok: true; command: DspCommand } | { ok: false; errors: FieldError[] } {
   const kind = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).kind : undefined;
   if (kind === 'status') {
-    const { value, errors } = validatePlain(StatusReportMessageDto, raw);
+    const { value, errors } = validatePlain(StatusUpdateMessageDto, raw);
     if (errors.length > 0) return { ok: false, errors };
     return { ok: true, command: statusCommand(value.deviceId, value, value.reportId, senderOf(value.sender), receivedAt) };
   }

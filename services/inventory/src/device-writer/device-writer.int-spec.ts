@@ -3,9 +3,19 @@ import { NO_STREAM, PostgresEventStore, RecordedEvent, toDomainEvent, toNewEvent
 import { PLATFORM_MIGRATIONS } from '@smi/service-runtime';
 import { createTestDatabase, TestDatabase, waitFor } from '@smi/testing';
 import { DataSource } from 'typeorm';
-import { ChangeDeviceStatus, DeviceEvent, DeviceState, InventoryChanges, PreNotifyDevice, Sender, UpdateInventory, deviceDecider } from '../device/device.decider';
-import { EsmeVariant, SmiStatus } from '../device/identifiers';
-import { ServiceRequestAnswered } from '../device/service-request-answered';
+import {
+  ChangeDeviceStatus,
+  deviceDecider,
+  DeviceEvent,
+  DeviceState,
+  EsmeVariant,
+  InventoryChanges,
+  PreNotifyDevice,
+  Sender,
+  ServiceRequestAnswered,
+  SmiStatus,
+  UpdateInventory,
+} from '../device-aggregate';
 import { INVENTORY_MIGRATIONS } from '../migrations';
 import { DeviceWork, DeviceWorkResult, DeviceWriter } from './device-writer';
 

@@ -1,8 +1,12 @@
 import { Decider, fold, given } from '@smi/decider';
 import {
+  canTransition,
   ChangeDeviceStatus,
   ChangeResponsibleSupplier,
+  createDeviceDecider,
+  decideServiceRequest,
   DeviceCommand,
+  deviceDecider,
   DeviceDetails,
   DeviceEvent,
   DevicePreNotified,
@@ -11,18 +15,16 @@ import {
   InventoryChanges,
   PreNotifyDevice,
   RefusalCode,
+  respond,
   ResponsibleSupplierChanged,
   Sender,
   ServiceRequestRefused,
+  SMI_STATUSES,
+  SmiStatus,
+  STATUS_TRANSITIONS,
   UpdateInventory,
   VARIANT_CORRECTION_STATUSES,
-  createDeviceDecider,
-  decideServiceRequest,
-  deviceDecider,
-  respond,
-} from './device.decider';
-import { SMI_STATUSES, SmiStatus } from './identifiers';
-import { STATUS_TRANSITIONS, canTransition } from './status-transitions';
+} from '.';
 
 // ---------------------------------------------------------------------------------------------------
 // Fixtures

@@ -1,4 +1,6 @@
-import { ResponseCode, Sender, ServiceReference, ServiceResponse } from './device.decider';
+import { ServiceResponse } from './device-answers';
+import { Sender } from './device-commands';
+import { ResponseCode, ServiceReference } from './device-events';
 
 /**
  * The record of one Service Request's answer, in its own stream `service-request-<RequestID>`.
@@ -59,27 +61,4 @@ export function answered(
 export function responseBody(answer: Pick<ServiceRequestAnswered, keyof ServiceResponseBody>): ServiceResponseBody {
   const { requestId, serviceReference, deviceId, responseCode, message } = answer;
   return { requestId, serviceReference, deviceId, responseCode, message };
-}
-
-/**
- * HTTP status of a Service Request's answer. The body is the DUIS response either way; the status lets
- * plain HTTP clients tell success from refusal without knowing the codes.
- */
-export function httpStatusForResponseCode(code: ResponseCode): number {
-  switch (code) {
-    case 'I0':
-      return 200;
-    case 'E1':
-    case 'E2':
-    case 'E3':
-    case 'E4':
-      return 403;
-    case 'E19':
-      return 404;
-    case 'E5':
-      return 409;
-    case 'E11':
-    case 'E12':
-      return 422;
-  }
 }

@@ -3,9 +3,9 @@ import { PermanentMessageError } from '@smi/consumer';
 import { IncomingMessage, KafkaClient } from '@smi/kafka';
 import { ConsumerHost, HostedConsumerOptions, KAFKA_CLIENT, ResolvedTopics, TOPICS } from '@smi/service-runtime';
 import { DataSource, EntityManager } from 'typeorm';
-import { DeviceWork, DeviceWriter } from '../device-store/device-writer';
+import { DeviceWork, DeviceWriter } from '../device-writer/device-writer';
 import { INVENTORY_TOPICS } from '../topics';
-import { readDeviceReportMessage } from './device-report-input';
+import { readDspUpdateMessage } from './dsp-update-input';
 
 /**
  * Status changes and Changes of Supplier from `inventory.device-reports`, decided in batches like Service
@@ -14,7 +14,7 @@ import { readDeviceReportMessage } from './device-report-input';
  * for an operator to look at, and the rest of the batch is applied without it.
  */
 @Injectable()
-export class DeviceReportsConsumer extends ConsumerHost {
+export class DspUpdatesConsumer extends ConsumerHost {
   constructor(
     @Inject(KAFKA_CLIENT) kafka: KafkaClient,
     dataSource: DataSource,
@@ -42,7 +42,7 @@ export class DeviceReportsConsumer extends ConsumerHost {
       } catch (error) {
         throw new PermanentMessageError(`device report is not JSON: ${(error as Error).message}`);
       }
-      const read = readDeviceReportMessage(raw, receivedAt);
+      const read = readDspUpdateMessage(raw, receivedAt);
       if (!read.ok) throw new PermanentMessageError(`malformed device report: ${read.errors.map((e) => `${e.field}: ${e.reason}`).join('; ')}`);
       return { kind: 'report', command: read.command, channel: 'kafka', correlationId: read.command.requestId };
     });

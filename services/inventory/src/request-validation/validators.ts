@@ -2,7 +2,7 @@ import { BadRequestException } from '@nestjs/common';
 import { FieldError, fieldErrors } from '@smi/service-runtime';
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { ValidateBy, ValidationOptions, buildMessage, validateSync } from 'class-validator';
-import { parseEui64, parseRequestId } from '../device/identifiers';
+import { parseDeviceId, parseEui64, parseRequestId } from '../device-aggregate';
 
 /*
  * Field checks shared by the HTTP bodies and the Kafka messages, so both channels accept exactly the same
@@ -76,6 +76,13 @@ export function validatePlain<T extends object>(cls: ClassConstructor<T>, raw: u
 /** The same 400 body as the global validation pipe, for checks that need more than the body (the caller). */
 export function validationFailed(errors: FieldError[]): BadRequestException {
   return new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'request validation failed', errors });
+}
+
+/** The Device ID of a URL path, canonical, or the 400 a malformed one gets. */
+export function requireDeviceId(raw: string): string {
+  const deviceId = parseDeviceId(raw);
+  if (deviceId === undefined) throw validationFailed([{ field: 'deviceId', reason: 'deviceId must be an EUI-64: 16 hex digits, optionally as 8 pairs joined by "-"' }]);
+  return deviceId;
 }
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;

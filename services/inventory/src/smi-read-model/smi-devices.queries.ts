@@ -4,13 +4,9 @@ import { DomainError, fold } from '@smi/decider';
 import { PostgresEventStore, RecordedEvent, toDomainEvent } from '@smi/event-store';
 import { EVENT_STORE } from '@smi/service-runtime';
 import { DataSource } from 'typeorm';
-import { DeviceEvent } from '../device/device.decider';
-import { parseDeviceId } from '../device/identifiers';
-import { serviceRequestStreamId } from '../device/service-request-answered';
-import { DEVICE_DECIDER } from '../device-store/device-store.module';
-import { DeviceDecider } from '../device-store/device-writer';
-import { validationFailed } from '../shared/validators';
-import { DEFAULT_PAGE_SIZE, DeviceHistoryEntryView, DeviceHistoryView, DevicePageView, DeviceView, ListDevicesQuery } from './devices.dto';
+import { DeviceEvent, deviceDecider, parseDeviceId, serviceRequestStreamId } from '../device-aggregate';
+import { requireDeviceId, validationFailed } from '../request-validation/validators';
+import { DEFAULT_PAGE_SIZE, DeviceHistoryEntryView, DeviceHistoryView, DevicePageView, DeviceView, ListDevicesQuery } from './smi-devices.dto';
 
 interface DeviceRow {
   device_id: string;
@@ -53,11 +49,10 @@ const UPPER_CASED: ReadonlyArray<keyof typeof FILTER_COLUMNS> = ['manufacturer',
  * A device a caller may not see answers 404, the same as one that does not exist, so existence does not leak.
  */
 @Injectable()
-export class DevicesQueries {
+export class SmiDevicesQueries {
   constructor(
     private readonly dataSource: DataSource,
     @Inject(EVENT_STORE) private readonly store: PostgresEventStore,
-    @Inject(DEVICE_DECIDER) private readonly decider: DeviceDecider,
   ) {}
 
   async get(rawDeviceId: string, actor: Actor, asOf?: string): Promise<DeviceView> {
@@ -67,7 +62,8 @@ export class DevicesQueries {
     // Compared at millisecond precision, the precision the API shows times in: asOf set to an event's
     // recordedAt includes that event (PostgreSQL keeps microseconds, which a client never sees).
     const history = (await this.store.readStream(deviceStream(row.device_id))).filter((e) => e.recordedAt.getTime() <= at.getTime());
-    const state = fold(this.decider, history.map((e) => toDomainEvent<DeviceEvent>(e)));
+    // Folding uses only `evolve`, which the decider's settings do not change, so the default decider will do.
+    const state = fold(deviceDecider, history.map((e) => toDomainEvent<DeviceEvent>(e)));
     if (state.kind !== 'device') throw notFound(row.device_id, `device ${row.device_id} was not in the SMI at ${at.toISOString()}`);
     const created = history.find((e) => e.type === 'DevicePreNotified') ?? history[0];
     const last = history[history.length - 1];
@@ -152,12 +148,6 @@ export class DevicesQueries {
     if (!row || (actor.partyType === 'supplier' && row.responsible_supplier !== actor.partyId)) throw notFound(deviceId);
     return row;
   }
-}
-
-export function requireDeviceId(raw: string): string {
-  const deviceId = parseDeviceId(raw);
-  if (deviceId === undefined) throw validationFailed([{ field: 'deviceId', reason: 'deviceId must be an EUI-64: 16 hex digits, optionally as 8 pairs joined by "-"' }]);
-  return deviceId;
 }
 
 function deviceStream(deviceId: string): string {

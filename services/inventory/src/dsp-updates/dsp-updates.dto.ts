@@ -1,14 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsObject, IsOptional, IsString, Length, Matches, ValidateNested } from 'class-validator';
-import { SMI_STATUSES, SmiStatus } from '../device/identifiers';
-import { DeviceView } from '../devices/devices.dto';
-import { IsCalendarDate, IsEui64 } from '../shared/validators';
+import { SMI_STATUSES, SmiStatus } from '../device-aggregate';
+import { DeviceView } from '../smi-read-model/smi-devices.dto';
+import { IsCalendarDate, IsEui64 } from '../request-validation/validators';
 
 const REPORT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const REPORT_ID_MESSAGE = 'reportId must be 1-128 letters, digits, ".", "_", ":" or "-"';
 
-class StatusReportFields {
+class StatusUpdateFields {
   @ApiProperty({ enum: SMI_STATUSES, example: 'Commissioned', description: 'The status the device has moved to.' })
   @IsIn(SMI_STATUSES)
   status!: SmiStatus;
@@ -36,7 +36,7 @@ class SupplierChangeFields {
 }
 
 /** POST /devices/{deviceId}/status */
-export class ReportStatusDto extends StatusReportFields {
+export class StatusUpdateDto extends StatusUpdateFields {
   @ApiPropertyOptional({ example: 'dsp-2024-000123', description: "The DSP's own id for the report; defaults to the HTTP request id." })
   @IsOptional()
   @Matches(REPORT_ID, { message: REPORT_ID_MESSAGE })
@@ -44,7 +44,7 @@ export class ReportStatusDto extends StatusReportFields {
 }
 
 /** POST /devices/{deviceId}/responsible-supplier */
-export class ReportSupplierChangeDto extends SupplierChangeFields {
+export class SupplierChangeDto extends SupplierChangeFields {
   @ApiPropertyOptional({ example: 'dsp-2024-000124', description: "The DSP's own id for the report; defaults to the HTTP request id." })
   @IsOptional()
   @Matches(REPORT_ID, { message: REPORT_ID_MESSAGE })
@@ -52,7 +52,7 @@ export class ReportSupplierChangeDto extends SupplierChangeFields {
 }
 
 /** The integration that sent a report over Kafka. */
-export class ReportSenderDto {
+export class DspSenderDto {
   @IsString()
   @Length(1, 128)
   userId!: string;
@@ -72,7 +72,7 @@ export class ReportSenderDto {
 }
 
 /** `inventory.device-reports`, kind `status`. */
-export class StatusReportMessageDto extends StatusReportFields {
+export class StatusUpdateMessageDto extends StatusUpdateFields {
   @IsIn(['status'])
   kind!: 'status';
 
@@ -84,8 +84,8 @@ export class StatusReportMessageDto extends StatusReportFields {
 
   @IsObject()
   @ValidateNested()
-  @Type(() => ReportSenderDto)
-  sender!: ReportSenderDto;
+  @Type(() => DspSenderDto)
+  sender!: DspSenderDto;
 }
 
 /** `inventory.device-reports`, kind `responsible-supplier`. */
@@ -101,11 +101,11 @@ export class SupplierChangeMessageDto extends SupplierChangeFields {
 
   @IsObject()
   @ValidateNested()
-  @Type(() => ReportSenderDto)
-  sender!: ReportSenderDto;
+  @Type(() => DspSenderDto)
+  sender!: DspSenderDto;
 }
 
-export class DeviceReportView {
+export class DspUpdateView {
   @ApiProperty({ description: 'False when the device already was in that state (a repeated report): nothing recorded.' })
   recorded!: boolean;
 

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { PageCursor, PageLimit } from '@smi/service-runtime';
 import { IsIn, IsOptional } from 'class-validator';
-import { DEVICE_TYPES, DeviceType, ESME_VARIANTS, EsmeVariant, SMETS_VERSIONS, SMI_STATUSES, SmetsVersion, SmiStatus } from '../device/identifiers';
-import { ManufacturerFilter, ModelFilter, ResponsibleSupplierFilter } from '../shared/device-filters';
-import { IsHex, IsIsoDateTime } from '../shared/validators';
+import { DEVICE_TYPES, DeviceType, ESME_VARIANTS, EsmeVariant, SMETS_VERSIONS, SMI_STATUSES, SmetsVersion, SmiStatus } from '../device-aggregate';
+import { ManufacturerFilter, ModelFilter, ResponsibleSupplierFilter } from '../request-validation/device-filters';
+import { IsHex, IsIsoDateTime } from '../request-validation/validators';
 
 export const MAX_PAGE_SIZE = 500;
 export const DEFAULT_PAGE_SIZE = 100;

@@ -11,9 +11,14 @@ import {
 import { fold } from '@smi/decider';
 import { toNewEvent } from '@smi/event-store';
 import {
+  answered,
+  createDeviceDecider,
+  decideServiceRequest,
+  DEVICE_TYPES,
   DeviceCommand,
-  DeviceEvent,
+  deviceDecider,
   DeviceDetails,
+  DeviceEvent,
   DevicePreNotified,
   DeviceStatusChanged,
   EsmeVariantCorrected,
@@ -21,15 +26,12 @@ import {
   InventoryUpdated,
   ResponsibleSupplierChanged,
   Sender,
+  ServiceRequestAnswered,
   ServiceRequestCommand,
   ServiceRequestRefused,
-  createDeviceDecider,
-  decideServiceRequest,
-  deviceDecider,
-} from './device.decider';
-import { DEVICE_TYPES, SmiStatus } from './identifiers';
-import { answered, ServiceRequestAnswered } from './service-request-answered';
-import { STATUS_TRANSITIONS } from './status-transitions';
+  SmiStatus,
+  STATUS_TRANSITIONS,
+} from '.';
 
 // Compile-time half of the contract: the decider's event shapes must fit the published data types.
 type Data<E> = Omit<E, 'type'>;

@@ -1,3 +1,4 @@
+import { DEVICE_TYPES, ESME_VARIANTS, SMETS_VERSIONS, SMI_STATUSES } from '@smi/contracts';
 import { DomainError } from '@smi/decider';
 
 /**
@@ -148,29 +149,11 @@ export function requestIdTargetsDevice(requestId: unknown, deviceId: string): bo
 // Closed vocabularies
 // ---------------------------------------------------------------------------------------------------
 
-export const DEVICE_TYPES = ['ESME', 'GSME', 'CHF', 'GPF', 'PPMID', 'HCALCS', 'IHD', 'CAD', 'TYPE2'] as const;
+// Defined once in the contracts (they are part of every event), read here for validation.
+export { DEVICE_TYPES, ESME_VARIANTS, SMETS_VERSIONS, SMI_STATUSES };
 export type DeviceType = (typeof DEVICE_TYPES)[number];
-
-/** The first letter is the metering element type (A single, B twin, C polyphase); suffixes are opaque. */
-export const ESME_VARIANTS = ['A', 'AD', 'ADE', 'B', 'BD', 'BDE', 'C', 'CD', 'CDE'] as const;
 export type EsmeVariant = (typeof ESME_VARIANTS)[number];
-
-/** `SMETS2` means SMETS2 and later. */
-export const SMETS_VERSIONS = ['SMETS1', 'SMETS2'] as const;
 export type SmetsVersion = (typeof SMETS_VERSIONS)[number];
-
-export const SMI_STATUSES = [
-  'Pending',
-  'Whitelisted',
-  'InstalledNotCommissioned',
-  'Commissioned',
-  'Decommissioned',
-  'Withdrawn',
-  'Suspended',
-  'Recovery',
-  'Recovered',
-  'NotApplicable',
-] as const;
 export type SmiStatus = (typeof SMI_STATUSES)[number];
 
 /**

@@ -1,6 +1,5 @@
 import { EntityManager } from 'typeorm';
-import { Device } from '../device/device.decider';
-import { ServiceRequestAnswered } from '../device/service-request-answered';
+import { Device, ServiceRequestAnswered } from '../device-aggregate';
 
 /** A device's row in `smi_devices` after an append: its state, stream version and times. */
 export interface DeviceRowUpdate {
