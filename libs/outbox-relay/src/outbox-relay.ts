@@ -1,14 +1,10 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { APPEND_CHANNEL, AppendNotifications, GlobalCheckpoint, pgConnectionConfig, PostgresEventStore, RecordedEvent, START } from '@smi/event-store';
 import { MessageProducer, OutgoingMessage } from '@smi/kafka';
+import type { Logger } from '@smi/telemetry';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { cloudEventHeaders } from './cloud-event-headers';
-
-export interface RelayLogger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
 
 export interface OutboxRelayOptions {
   /** One relay name per service; instances with the same name elect one active publisher. */
@@ -30,7 +26,7 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   /** How often a standby instance tries to take over the lock. */
   standbyRetryMs?: number;
-  logger?: RelayLogger;
+  logger?: Logger;
   /** Test seam: runs after the broker acknowledged a batch and before the checkpoint is stored. */
   afterPublish?: (events: RecordedEvent[]) => Promise<void>;
 }
