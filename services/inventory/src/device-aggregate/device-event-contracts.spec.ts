@@ -85,18 +85,18 @@ class Device {
     return this.sr({ type: 'UpdateInventory', sender, changes } as Omit<ServiceRequestCommand, 'requestId' | 'deviceId' | 'at'>);
   }
 
-  report(command: Omit<DeviceCommand, 'requestId' | 'deviceId' | 'at' | 'sender'>): this {
+  fromDsp(command: Omit<DeviceCommand, 'requestId' | 'deviceId' | 'at' | 'sender'>): this {
     const full = { ...command, requestId: `dsp-${++counter}`, deviceId: this.id, at: AT, sender: DSP } as DeviceCommand;
     this.events.push(...this.decider.decide(full, fold(this.decider, this.events)));
     return this;
   }
 
   status(to: SmiStatus): this {
-    return this.report({ type: 'ChangeDeviceStatus', to, reason: 'reported by the DSP' } as Omit<DeviceCommand, 'requestId' | 'deviceId' | 'at' | 'sender'>);
+    return this.fromDsp({ type: 'ChangeDeviceStatus', to, reason: 'reported by the DSP' } as Omit<DeviceCommand, 'requestId' | 'deviceId' | 'at' | 'sender'>);
   }
 
   cos(to: Sender, withUser = true): this {
-    return this.report({
+    return this.fromDsp({
       type: 'ChangeResponsibleSupplier',
       supplierPartyId: to.partyId,
       supplierUserId: withUser ? to.userId : null,

@@ -1,7 +1,7 @@
 import { SMI_STATUSES, SmiStatus } from './identifiers';
 import { STATUS_ON_PRENOTIFICATION, STATUS_TRANSITIONS, allowedTransitionsFrom, canTransition } from './status-transitions';
 
-// Written out from domain.md independently of the table, so a slip in either shows up here.
+// Written out from docs/domain.md independently of the table, so a slip in either shows up here.
 const DOMAIN_TRANSITIONS: Array<[SmiStatus, SmiStatus]> = [
   ['Pending', 'Whitelisted'],
   ['Pending', 'InstalledNotCommissioned'],
@@ -24,7 +24,7 @@ describe('SMI status transitions', () => {
     expect(STATUS_ON_PRENOTIFICATION).toBe('Pending');
   });
 
-  it('holds exactly the transitions domain.md lists', () => {
+  it('holds exactly the transitions docs/domain.md lists', () => {
     const key = ([from, to]: [SmiStatus, SmiStatus]) => `${from}->${to}`;
     expect(STATUS_TRANSITIONS.map((t) => key([t.from, t.to])).sort()).toEqual(DOMAIN_TRANSITIONS.map(key).sort());
   });

@@ -1,12 +1,12 @@
 import { SMI_STATUSES, SmiStatus } from './identifiers';
 
 /**
- * The one table of SMI status transitions (domain.md "SMI status"; every row there is marked assumed).
+ * The one table of SMI status transitions (docs/domain.md "SMI status"; every row there is marked assumed).
  * Anything not listed is refused. Status changes are reported by the DSP, never requested by suppliers.
  *
  * Statuses with no outgoing row are terminal: Decommissioned, Withdrawn, Recovered, NotApplicable.
  * NotApplicable is not reached by any transition: a Type 2 device is given it at pre-notification only
- * when the decider is configured so (see `DeviceDeciderOptions.type2InitialStatus`).
+ * when the decider is configured so (see `DeviceRuleOptions.type2InitialStatus`).
  */
 export interface StatusTransition {
   readonly from: SmiStatus;

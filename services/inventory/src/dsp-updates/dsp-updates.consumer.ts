@@ -9,7 +9,7 @@ import { readDspUpdateMessage } from './dsp-update-input';
 
 /**
  * Status changes and Changes of Supplier from `inventory.device-reports`, decided in batches like Service
- * Requests. Nobody waits for an answer, so a report that cannot be read or that the rules refuse (e.g. a
+ * Requests. Nobody waits for an answer, so an update that cannot be read or that the rules refuse (e.g. a
  * move not in the transition table) is a permanent failure: it goes to the dead-letter topic with the reason
  * for an operator to look at, and the rest of the batch is applied without it.
  */

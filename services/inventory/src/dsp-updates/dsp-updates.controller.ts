@@ -20,8 +20,9 @@ import { DspUpdatesHandler } from './dsp-updates.handler';
 const DEVICE_ID_PARAM = ApiParam({ name: 'deviceId', example: '00-DB-12-34-56-78-90-A0' });
 
 /**
- * Lifecycle facts the DSP integration reports (party type `dsp` only). A report the rules refuse records
- * nothing and answers with an error; reporting the state a device already has is accepted and records nothing.
+ * DSP status and supplier updates: lifecycle facts the DSP integration tells us (party type `dsp` only), the
+ * HTTP twin of `inventory.device-reports`. An update the rules refuse records nothing and answers with an
+ * error; one that repeats the state a device already has is accepted and records nothing.
  */
 @ApiTags('dsp-updates')
 @Controller('devices')

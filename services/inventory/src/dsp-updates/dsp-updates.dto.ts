@@ -37,7 +37,7 @@ class SupplierChangeFields {
 
 /** POST /devices/{deviceId}/status */
 export class StatusUpdateDto extends StatusUpdateFields {
-  @ApiPropertyOptional({ example: 'dsp-2024-000123', description: "The DSP's own id for the report; defaults to the HTTP request id." })
+  @ApiPropertyOptional({ example: 'dsp-2024-000123', description: "The DSP's own id for this update; defaults to the HTTP request id." })
   @IsOptional()
   @Matches(REPORT_ID, { message: REPORT_ID_MESSAGE })
   reportId?: string;
@@ -45,13 +45,13 @@ export class StatusUpdateDto extends StatusUpdateFields {
 
 /** POST /devices/{deviceId}/responsible-supplier */
 export class SupplierChangeDto extends SupplierChangeFields {
-  @ApiPropertyOptional({ example: 'dsp-2024-000124', description: "The DSP's own id for the report; defaults to the HTTP request id." })
+  @ApiPropertyOptional({ example: 'dsp-2024-000124', description: "The DSP's own id for this update; defaults to the HTTP request id." })
   @IsOptional()
   @Matches(REPORT_ID, { message: REPORT_ID_MESSAGE })
   reportId?: string;
 }
 
-/** The integration that sent a report over Kafka. */
+/** The integration that sent an update over Kafka. */
 export class DspSenderDto {
   @IsString()
   @Length(1, 128)
@@ -106,7 +106,7 @@ export class SupplierChangeMessageDto extends SupplierChangeFields {
 }
 
 export class DspUpdateView {
-  @ApiProperty({ description: 'False when the device already was in that state (a repeated report): nothing recorded.' })
+  @ApiProperty({ description: 'False when the device already was in that state (a repeated update): nothing recorded.' })
   recorded!: boolean;
 
   @ApiProperty({ type: DeviceView })

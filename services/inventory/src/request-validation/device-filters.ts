@@ -4,7 +4,7 @@ import { IsOptional, IsString, Length } from 'class-validator';
 import { IsHex } from './validators';
 
 /*
- * Query filters on the device register that the device list and the variant outlier report share, so both
+ * Query filters on the device register that the device list and the variant outlier list share, so both
  * take a manufacturer, a model and a Responsible Supplier in the same form.
  */
 

@@ -47,7 +47,7 @@ export class VariantOutlierGroupView {
 }
 
 export class VariantOutliersView {
-  @ApiProperty({ example: 'SUPPLIER-A', nullable: true, type: String, description: 'The Responsible Supplier the report is limited to; null for every one (DCC).' })
+  @ApiProperty({ example: 'SUPPLIER-A', nullable: true, type: String, description: 'The Responsible Supplier the list is limited to; null for every one (DCC).' })
   responsibleSupplier!: string | null;
   @ApiProperty({ type: [VariantOutlierGroupView], description: 'Outlier counts per Responsible Supplier, manufacturer and model, in that order.' })
   groups!: VariantOutlierGroupView[];
