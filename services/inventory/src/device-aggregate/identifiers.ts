@@ -1,3 +1,4 @@
+import type { PartyType } from '@smi/auth';
 import { DEVICE_TYPES, ESME_VARIANTS, SMETS_VERSIONS, SMI_STATUSES } from '@smi/contracts';
 import { DomainError } from '@smi/decider';
 
@@ -157,11 +158,10 @@ export type SmetsVersion = (typeof SMETS_VERSIONS)[number];
 export type SmiStatus = (typeof SMI_STATUSES)[number];
 
 /**
- * Kinds of party a sender acts for. `supplier` may send SR12.2/SR8.4; `dsp` is the integration that
- * reports status changes and Changes of Supplier.
+ * Kinds of party a sender acts for: the token's party types (one list, in @smi/auth). `supplier` may send
+ * SR12.2/SR8.4; `dsp` is the integration that reports status changes and Changes of Supplier.
  */
-export const PARTY_TYPES = ['supplier', 'network', 'other', 'dsp', 'dcc', 'manufacturer', 'csp'] as const;
-export type PartyType = (typeof PARTY_TYPES)[number];
+export type { PartyType };
 
 function member<T extends string>(values: readonly T[]) {
   return (input: unknown): input is T => typeof input === 'string' && (values as readonly string[]).includes(input);
@@ -171,7 +171,6 @@ export const isDeviceType = member(DEVICE_TYPES);
 export const isEsmeVariant = member(ESME_VARIANTS);
 export const isSmetsVersion = member(SMETS_VERSIONS);
 export const isSmiStatus = member(SMI_STATUSES);
-export const isPartyType = member(PARTY_TYPES);
 
 // Vocabularies are matched exactly (no case folding): they are enumerations in the request schema, and
 // `Ad` for `AD` is more likely a mistake worth a 400 than a spelling to repair.
