@@ -13,12 +13,11 @@ import { DeviceState } from './device-state';
  */
 
 export type DeviceDecider = Decider<DeviceCommand, DeviceState, DeviceEvent>;
-export type DeviceDeciderOptions = DeviceRuleOptions;
 
-const DEFAULT_OPTIONS: DeviceDeciderOptions = { type2InitialStatus: 'Pending' };
+const DEFAULT_OPTIONS: DeviceRuleOptions = { type2InitialStatus: 'Pending' };
 
-export function createDeviceDecider(options: Partial<DeviceDeciderOptions> = {}): DeviceDecider {
-  const settings: DeviceDeciderOptions = { ...DEFAULT_OPTIONS, ...options };
+export function createDeviceDecider(options: Partial<DeviceRuleOptions> = {}): DeviceDecider {
+  const settings: DeviceRuleOptions = { ...DEFAULT_OPTIONS, ...options };
   return {
     initialState: () => ({ kind: 'not-in-smi' }),
     evolve,

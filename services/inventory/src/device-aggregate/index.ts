@@ -3,7 +3,8 @@ export * from './device-answers';
 export * from './device-commands';
 export * from './device-errors';
 export * from './device-events';
-export { VARIANT_CORRECTION_STATUSES, deviceTypeProblem, type DeviceRuleOptions } from './device-rules';
+// The rules themselves are reached through the decider; these are what specs and callers read of them.
+export { VARIANT_CORRECTION_STATUSES, type DeviceRuleOptions } from './device-rules';
 export * from './device-state';
 export * from './device.decider';
 export * from './identifiers';
