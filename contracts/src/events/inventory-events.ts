@@ -1,31 +1,50 @@
 import DeviceReportMessageSchema from '../../events/inventory/messages/DeviceReport.schema.json';
 import ServiceRequestMessageSchema from '../../events/inventory/messages/ServiceRequest.schema.json';
 import ServiceResponseMessageSchema from '../../events/inventory/messages/ServiceResponse.schema.json';
+import { DeviceType } from '../glossary';
 
-/**
+/*
  * Events the inventory service publishes on `inventory.events` (data only; CloudEvents headers carry the
  * type and ids), and the messages of its Service Request topics.
  *
  * Device events live in stream `device-<Device ID>`; `ServiceRequestAnswered` in `service-request-<RequestID>`.
  * Absent optional values are `null`, never missing.
+ *
+ * The closed lists below are the only definition of each; the inventory service derives its own from them.
  */
-export type InventoryDeviceType = 'ESME' | 'GSME' | 'CHF' | 'GPF' | 'PPMID' | 'HCALCS' | 'IHD' | 'CAD' | 'TYPE2';
-export type InventoryEsmeVariant = 'A' | 'AD' | 'ADE' | 'B' | 'BD' | 'BDE' | 'C' | 'CD' | 'CDE';
-export type InventorySmetsVersion = 'SMETS1' | 'SMETS2';
-export type InventorySmiStatus =
-  | 'Pending'
-  | 'Whitelisted'
-  | 'InstalledNotCommissioned'
-  | 'Commissioned'
-  | 'Decommissioned'
-  | 'Withdrawn'
-  | 'Suspended'
-  | 'Recovery'
-  | 'Recovered'
-  | 'NotApplicable';
-export type InventoryServiceReference = '12.2' | '8.4';
+
+/** Device types are the glossary's: intake and inventory name the same devices. */
+export type InventoryDeviceType = DeviceType;
+
+/** The first letter is the metering element type (A single, B twin, C polyphase); suffixes are opaque. */
+export const ESME_VARIANTS = ['A', 'AD', 'ADE', 'B', 'BD', 'BDE', 'C', 'CD', 'CDE'] as const;
+export type InventoryEsmeVariant = (typeof ESME_VARIANTS)[number];
+
+/** `SMETS2` means SMETS2 and later. */
+export const SMETS_VERSIONS = ['SMETS1', 'SMETS2'] as const;
+export type InventorySmetsVersion = (typeof SMETS_VERSIONS)[number];
+
+export const SMI_STATUSES = [
+  'Pending',
+  'Whitelisted',
+  'InstalledNotCommissioned',
+  'Commissioned',
+  'Decommissioned',
+  'Withdrawn',
+  'Suspended',
+  'Recovery',
+  'Recovered',
+  'NotApplicable',
+] as const;
+export type InventorySmiStatus = (typeof SMI_STATUSES)[number];
+
+/** SR12.2 Device Pre-notification and SR8.4 Update Inventory. */
+export const SERVICE_REFERENCES = ['12.2', '8.4'] as const;
+export type InventoryServiceReference = (typeof SERVICE_REFERENCES)[number];
+
 /** DUIS-style response codes: I0 success, E* refusals. */
-export type InventoryResponseCode = 'I0' | 'E1' | 'E2' | 'E3' | 'E4' | 'E5' | 'E11' | 'E12' | 'E19';
+export const RESPONSE_CODES = ['I0', 'E1', 'E2', 'E3', 'E4', 'E5', 'E11', 'E12', 'E19'] as const;
+export type InventoryResponseCode = (typeof RESPONSE_CODES)[number];
 
 /** Who sent a request or report. `userId` is a DCC User ID (EUI-64) for Service Requests. */
 export interface InventorySender {

@@ -1,6 +1,6 @@
 // The one port around kafkajs: services and other libs see only these types, so the client library can be
 // replaced (kafkajs is in maintenance mode) without touching them.
-export { topicName, type KafkaSettings, type KafkaLogger, type KafkaLogLevel } from './settings';
+export { topicName, type KafkaSettings, type KafkaLogLevel } from './settings';
 export type { OutgoingMessage, IncomingMessage } from './messages';
 export { KafkaClient, type MessageProducer, type TopicSpec, type ClusterInfo } from './kafka-client';
 export type { GroupConsumer, GroupConsumerSettings, PartitionBatch, PartitionBatchHandler } from './group-consumer';

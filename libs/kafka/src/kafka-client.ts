@@ -1,8 +1,9 @@
+import type { Logger } from '@smi/telemetry';
 import { Kafka, type Admin, type ITopicConfig } from 'kafkajs';
 import { KafkajsGroupConsumer, type GroupConsumer, type GroupConsumerSettings } from './group-consumer';
 import { kafkajsLogCreator, kafkajsLogLevel, stderrJsonLogger } from './logging';
 import type { OutgoingMessage } from './messages';
-import { topicName, type KafkaLogger, type KafkaSettings } from './settings';
+import { topicName, type KafkaSettings } from './settings';
 
 export interface MessageProducer {
   /** Resolves once every replica in sync has the messages (acks = all). */
@@ -32,7 +33,7 @@ const HEALTH_TIMEOUT_MS = 3_000;
 
 /** The one place that knows kafkajs; everything it hands out is one of our own interfaces. */
 export class KafkaClient {
-  readonly logger: KafkaLogger;
+  readonly logger: Logger;
   private readonly kafka: Kafka;
   /** Separate client with short timeouts and no retries, so a health check answers quickly when Kafka is down. */
   private readonly healthKafka: Kafka;

@@ -1,8 +1,9 @@
 import { logLevel, type logCreator } from 'kafkajs';
-import type { KafkaLogLevel, KafkaLogger } from './settings';
+import type { Logger } from '@smi/telemetry';
+import type { KafkaLogLevel } from './settings';
 
 /** The default: one JSON line per entry on stderr, which every log collector understands. */
-export const stderrJsonLogger: KafkaLogger = {
+export const stderrJsonLogger: Logger = {
   info: (message, fields) => write('info', message, fields),
   warn: (message, fields) => write('warn', message, fields),
   error: (message, fields) => write('error', message, fields),
@@ -22,7 +23,7 @@ export function kafkajsLogLevel(level: KafkaLogLevel): logLevel {
 }
 
 /** Routes kafkajs' own log entries to our logger (kafkajs filters by level before calling it). */
-export function kafkajsLogCreator(logger: KafkaLogger): logCreator {
+export function kafkajsLogCreator(logger: Logger): logCreator {
   return () => ({ namespace, level, log }) => {
     const { message, timestamp: _timestamp, logger: _name, ...fields } = log;
     const entry = { component: 'kafkajs', namespace, ...fields };

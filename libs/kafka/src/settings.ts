@@ -1,9 +1,4 @@
-/** Where kafkajs and our Kafka code write their logs; a service passes its own (e.g. pino) logger here. */
-export interface KafkaLogger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  warn(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
+import type { Logger } from '@smi/telemetry';
 
 export type KafkaLogLevel = 'error' | 'warn' | 'info';
 
@@ -12,8 +7,8 @@ export interface KafkaSettings {
   clientId: string;
   /** Prefix applied by `KafkaClient.topic()`; lets test runs and tenants share one broker. */
   topicPrefix?: string;
-  /** Defaults to JSON lines on stderr. */
-  logger?: KafkaLogger;
+  /** Where kafkajs and our Kafka code write their logs; defaults to JSON lines on stderr. */
+  logger?: Logger;
   /** kafkajs is chatty at info (every rebalance, every connect), so only errors are logged unless asked. */
   logLevel?: KafkaLogLevel;
 }

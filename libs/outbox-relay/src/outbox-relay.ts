@@ -1,6 +1,7 @@
 import { context, propagation, ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
 import { APPEND_CHANNEL, AppendNotifications, GlobalCheckpoint, pgConnectionConfig, PostgresEventStore, RecordedEvent, START } from '@smi/event-store';
 import { MessageProducer, OutgoingMessage } from '@smi/kafka';
+import type { Logger } from '@smi/telemetry';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { cloudEventHeaders } from './cloud-event-headers';
@@ -11,11 +12,6 @@ export class NoEventAtPositionError extends Error {
     super(`no event at position ${position}`);
     this.name = 'NoEventAtPositionError';
   }
-}
-
-export interface RelayLogger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
 }
 
 export interface OutboxRelayOptions {
@@ -38,7 +34,7 @@ export interface OutboxRelayOptions {
   pollIntervalMs?: number;
   /** How often a standby instance tries to take over the lock. */
   standbyRetryMs?: number;
-  logger?: RelayLogger;
+  logger?: Logger;
   /** Test seam: runs after the broker acknowledged a batch and before the checkpoint is stored. */
   afterPublish?: (events: RecordedEvent[]) => Promise<void>;
 }

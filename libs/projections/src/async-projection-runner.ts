@@ -1,4 +1,5 @@
 import { AppendNotifications, GlobalCheckpoint, pgConnectionConfig, PostgresEventStore, START } from '@smi/event-store';
+import type { Logger } from '@smi/telemetry';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   advanceCheckpoint,
@@ -23,11 +24,6 @@ import {
 } from './bookkeeping';
 import { nextTableName, percentDone, Projection, validateProjection } from './projection';
 
-export interface ProjectionLogger {
-  info(message: string, fields?: Record<string, unknown>): void;
-  error(message: string, fields?: Record<string, unknown>): void;
-}
-
 export interface AsyncProjectionRunnerOptions {
   dataSource: DataSource;
   store: PostgresEventStore;
@@ -36,7 +32,7 @@ export interface AsyncProjectionRunnerOptions {
   batchSize?: number;
   /** Longest sleep between reads when no append notification arrives. */
   pollIntervalMs?: number;
-  logger?: ProjectionLogger;
+  logger?: Logger;
 }
 
 export interface RebuildProgress {

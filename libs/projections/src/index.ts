@@ -2,7 +2,6 @@ export { Projection } from './projection';
 export {
   AsyncProjectionRunner,
   AsyncProjectionRunnerOptions,
-  ProjectionLogger,
   RebuildProgress,
   ReadModelStatus,
 } from './async-projection-runner';

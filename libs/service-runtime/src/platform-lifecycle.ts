@@ -1,16 +1,17 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DomainError } from '@smi/decider';
 import { PostgresEventStore } from '@smi/event-store';
 import { KafkaClient, MessageProducer, TopicSpec } from '@smi/kafka';
 import { OutboxRelay } from '@smi/outbox-relay';
 import { AsyncProjectionRunner } from '@smi/projections';
 import { DataSource } from 'typeorm';
+import { nestLogger } from './nest-logger';
 import type { ResolvedTopics, ServicePlatformOptions } from './platform-options';
 import { EVENT_STORE, KAFKA_CLIENT, MESSAGE_PRODUCER, PLATFORM_OPTIONS, PLATFORM_TOPIC_SPECS, SERVICE_NAME, TOPICS } from './tokens';
 
 @Injectable()
 export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger('Platform');
+  private readonly logger = nestLogger('Platform');
   private relay?: OutboxRelay;
   private projections?: AsyncProjectionRunner;
 
@@ -36,10 +37,7 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
       topicFor: () => this.topics.events,
       extraMessages: this.options.extraMessages ? (event) => this.options.extraMessages!(event, this.topics) : undefined,
       source: `urn:smi:service:${this.serviceName}`,
-      logger: {
-        info: (message, fields) => this.logger.log({ msg: message, ...fields }),
-        error: (message, fields) => this.logger.error({ msg: message, ...fields }),
-      },
+      logger: this.logger,
     });
     this.relay.start();
     if (this.options.projections?.length) {
@@ -47,10 +45,7 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
         dataSource: this.dataSource,
         store: this.store,
         projections: this.options.projections,
-        logger: {
-          info: (message, fields) => this.logger.log({ msg: message, ...fields }),
-          error: (message, fields) => this.logger.error({ msg: message, ...fields }),
-        },
+        logger: this.logger,
       });
       await this.projections.start();
     }

@@ -10,5 +10,5 @@ export {
 } from './trace-context';
 export type { TraceCarrier, WithSpanOptions } from './trace-context';
 export { activeTraceFields, createLogger } from './logger';
-export type { Logger } from './logger';
+export type { Logger, PinoLogger } from './logger';
 export { NestPinoLogger } from './nest-pino-logger';

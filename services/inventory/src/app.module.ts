@@ -1,8 +1,8 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServicePlatformModule } from '@smi/service-runtime';
 import { BulkCorrectionsModule } from './bulk-corrections/bulk-corrections.module';
-import { DeviceReportsModule } from './device-reports/device-reports.module';
-import { DevicesModule } from './devices/devices.module';
+import { DspUpdatesModule } from './dsp-updates/dsp-updates.module';
+import { SmiReadModelModule } from './smi-read-model/smi-read-model.module';
 import { INVENTORY_MIGRATIONS } from './migrations';
 import { ServiceRequestsModule } from './service-requests/service-requests.module';
 import { inventoryDatabaseUrl, InventorySettings } from './settings';
@@ -27,8 +27,8 @@ export class AppModule {
           extraMessages: serviceResponseMessages,
         }),
         ServiceRequestsModule,
-        DeviceReportsModule,
-        DevicesModule,
+        DspUpdatesModule,
+        SmiReadModelModule,
         BulkCorrectionsModule,
         VariantOutliersModule,
       ],

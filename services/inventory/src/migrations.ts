@@ -1,5 +1,5 @@
 import { CreateBulkCorrections1750000000000 } from './bulk-corrections/bulk-corrections.migration';
-import { CreateSmiReadModels1740000000000 } from './device-store/smi-read-model.migration';
+import { CreateSmiReadModels1740000000000 } from './smi-read-model/smi-read-model.migration';
 import { CreateVariantOutliersIndex1750000000100 } from './variant-outliers/variant-outliers.migration';
 
 /** This service's own schema changes, in order; the platform's shared tables come first. */

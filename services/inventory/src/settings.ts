@@ -13,7 +13,7 @@ export class InventorySettings extends CommonSettings {
   INVENTORY_DATABASE_URL?: string = undefined;
 
   /**
-   * SMI status of a pre-notified Type 2 device (domain.md leaves it open, see DeviceDeciderOptions):
+   * SMI status of a pre-notified Type 2 device (docs/domain.md leaves it open, see DeviceRuleOptions):
    * `Pending` like every device, or `NotApplicable`, which leaves it without transitions or corrections.
    */
   @IsIn(['Pending', 'NotApplicable'])

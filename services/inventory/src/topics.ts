@@ -1,7 +1,7 @@
 import { RecordedEvent } from '@smi/event-store';
 import { OutgoingMessage } from '@smi/kafka';
 import { ResolvedTopics } from '@smi/service-runtime';
-import { SERVICE_REQUEST_ANSWERED, ServiceRequestAnswered, ServiceResponseBody, responseBody } from './device/service-request-answered';
+import { SERVICE_REQUEST_ANSWERED, ServiceRequestAnswered, ServiceResponseBody, responseBody } from './device-aggregate';
 
 /** Base names of the inventory's topics (the platform applies KAFKA_TOPIC_PREFIX). */
 export const INVENTORY_TOPICS = {

@@ -1,4 +1,5 @@
 import { NewEvent, NO_STREAM, PostgresEventStore, RecordedEvent } from '@smi/event-store';
+import type { Logger } from '@smi/telemetry';
 import { DataSource, EntityManager } from 'typeorm';
 import { Projection } from '../projection';
 
@@ -102,12 +103,13 @@ export async function storedCheckpoint(dataSource: DataSource, projection: strin
   return rows[0] ? { processed: Number(rows[0].processed), transactionId: rows[0].transaction_id, position: rows[0].position } : undefined;
 }
 
-export function collectingLogger(): { logger: { info: (m: string, f?: Record<string, unknown>) => void; error: (m: string, f?: Record<string, unknown>) => void }; lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> } {
+export function collectingLogger(): { logger: Logger; lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> } {
   const lines: Array<{ level: string; message: string; fields?: Record<string, unknown> }> = [];
   return {
     lines,
     logger: {
       info: (message, fields) => lines.push({ level: 'info', message, fields }),
+      warn: (message, fields) => lines.push({ level: 'warn', message, fields }),
       error: (message, fields) => lines.push({ level: 'error', message, fields }),
     },
   };

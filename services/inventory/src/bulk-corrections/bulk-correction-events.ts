@@ -1,4 +1,4 @@
-import { Sender } from '../device/device.decider';
+import { Sender } from '../device-aggregate';
 
 /*
  * A bulk correction job's own stream, `bulk-correction-<job id>`: the job is accepted (the file and who sent

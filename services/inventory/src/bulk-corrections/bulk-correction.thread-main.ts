@@ -3,8 +3,8 @@
 import { PostgresEventStore } from '@smi/event-store';
 import { parentPort, workerData } from 'node:worker_threads';
 import { DataSource } from 'typeorm';
-import { createDeviceDecider } from '../device/device.decider';
-import { DeviceWriter } from '../device-store/device-writer';
+import { createDeviceDecider } from '../device-aggregate';
+import { DeviceWriter } from '../device-writer/device-writer';
 import { BulkThreadData, FromThread, ToThread } from './bulk-correction-thread';
 import { BulkCorrectionWorker, MAX_LANES } from './bulk-correction.worker';
 

@@ -1,8 +1,7 @@
 import { PostgresEventStore } from '@smi/event-store';
 import { DataSource, EntityManager } from 'typeorm';
-import { Sender } from '../device/device.decider';
-import { PartyType } from '../device/identifiers';
-import { DeviceWork, DeviceWriter } from '../device-store/device-writer';
+import { PartyType, Sender } from '../device-aggregate';
+import { DeviceWork, DeviceWriter } from '../device-writer/device-writer';
 import { InventorySettings } from '../settings';
 import { BulkCorrectionCompleted, BulkCorrectionFailed, RowCounts, bulkCorrectionStreamId } from './bulk-correction-events';
 import { CorrectionRow, laneOf, readCorrectionRows, rowRequestId } from './correction-file';

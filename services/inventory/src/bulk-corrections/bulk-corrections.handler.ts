@@ -5,8 +5,7 @@ import { NO_STREAM, PostgresEventStore } from '@smi/event-store';
 import { EVENT_STORE, SERVICE_SETTINGS } from '@smi/service-runtime';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { Sender } from '../device/device.decider';
-import { PartyType, parseDccUserId } from '../device/identifiers';
+import { parseDccUserId, PartyType, Sender } from '../device-aggregate';
 import { InventorySettings } from '../settings';
 import { BulkCorrectionAccepted, bulkCorrectionStreamId } from './bulk-correction-events';
 

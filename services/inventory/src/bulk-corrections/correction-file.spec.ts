@@ -1,5 +1,14 @@
-import { CorrectionFileProblem, CorrectionRow, laneOf, neutraliseCell, readCorrectionRows, resultsLine, rowCounter, rowRequestId } from './correction-file';
-import { parseRequestId } from '../device/identifiers';
+import {
+  CorrectionFileProblem,
+  CorrectionRow,
+  laneOf,
+  neutraliseCell,
+  readCorrectionRows,
+  resultsLine,
+  rowCounter,
+  rowRequestId,
+} from './correction-file';
+import { parseRequestId } from '../device-aggregate';
 
 async function rows(text: string | Buffer, chunkSize = 7): Promise<CorrectionRow[]> {
   const bytes = Buffer.isBuffer(text) ? text : Buffer.from(text, 'utf8');

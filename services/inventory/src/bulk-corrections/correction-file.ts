@@ -1,7 +1,7 @@
 import { CsvError, parse } from 'csv-parse';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { ESME_VARIANTS, EsmeVariant, isEsmeVariant, parseDeviceId } from '../device/identifiers';
+import { ESME_VARIANTS, EsmeVariant, isEsmeVariant, parseDeviceId } from '../device-aggregate';
 
 /*
  * The bulk correction file: `Device ID,ESME Variant` with a header row, as suppliers export it from a

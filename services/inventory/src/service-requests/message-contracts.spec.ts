@@ -2,27 +2,23 @@ import { INVENTORY_MESSAGE_SCHEMAS } from '@smi/contracts';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { fold } from '@smi/decider';
-import { Sender, ServiceRequestCommand, decideServiceRequest, deviceDecider } from '../device/device.decider';
-import { answered, responseBody } from '../device/service-request-answered';
-import { readDeviceReportMessage } from '../device-reports/device-report-input';
+import { answered, decideServiceRequest, deviceDecider, responseBody, Sender, ServiceRequestCommand } from '../device-aggregate';
 import { malformedResponseBody, readServiceRequestMessage } from './service-request-input';
 
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 addFormats(ajv);
 const requestSchema = ajv.compile(INVENTORY_MESSAGE_SCHEMAS['inventory.service-requests']);
 const responseSchema = ajv.compile(INVENTORY_MESSAGE_SCHEMAS['inventory.service-responses']);
-const reportSchema = ajv.compile(INVENTORY_MESSAGE_SCHEMAS['inventory.device-reports']);
 
 const AT = '2024-05-01T09:30:00.000Z';
 const USER = '90-B3-D5-1F-30-01-00-01';
 const DEVICE = '00-DB-12-34-56-78-90-A0';
 const SENDER = { userId: USER, partyId: 'SUPPLIER-A', partyType: 'supplier', roles: ['IS'] };
-const DSP = { userId: 'dsp-integration', partyId: 'DSP', partyType: 'dsp', roles: [] };
 const sr84 = { serviceReference: '8.4', requestId: `${USER}:${DEVICE}:1002`, deviceId: DEVICE, changes: { esmeVariant: 'B' }, sender: SENDER };
 const sr122 = { serviceReference: '12.2', requestId: `${USER}:${DEVICE}:1001`, deviceId: DEVICE, deviceType: 'ESME', manufacturer: '1063', model: '00050203', firmwareVersion: '38040404', smetsVersion: 'SMETS2', esmeVariant: 'A', sender: SENDER };
 
 // The published schemas and the code that reads the topics must agree on what is acceptable.
-describe('the published message schemas agree with the inventory', () => {
+describe('the published Service Request and response schemas agree with the inventory', () => {
   it.each<[string, unknown]>([
     ['SR8.4', sr84],
     ['SR8.4 clearing firmware and variant', { ...sr84, changes: { deviceType: 'TYPE2', firmwareVersion: null, esmeVariant: null } }],
@@ -74,17 +70,5 @@ describe('the published message schemas agree with the inventory', () => {
       const body = malformedResponseBody(read);
       expect({ body, valid: responseSchema(body), errors: responseSchema.errors ?? null }).toEqual({ body, valid: true, errors: null });
     }
-  });
-
-  it.each<[string, unknown, boolean]>([
-    ['a status report', { kind: 'status', reportId: 'dsp-1', deviceId: DEVICE, status: 'Commissioned', reason: 'commissioned', sender: DSP }, true],
-    ['a Change of Supplier', { kind: 'responsible-supplier', reportId: 'dsp-2', deviceId: DEVICE, supplierPartyId: 'SUPPLIER-B', supplierUserId: null, effectiveFrom: '2024-06-01', sender: DSP }, true],
-    ['an unknown status', { kind: 'status', reportId: 'dsp-3', deviceId: DEVICE, status: 'Installed', reason: 'x', sender: DSP }, false],
-    ['a report without an id', { kind: 'status', deviceId: DEVICE, status: 'Commissioned', reason: 'x', sender: DSP }, false],
-    ['an unknown kind', { kind: 'colour', reportId: 'dsp-4', deviceId: DEVICE, sender: DSP }, false],
-    ['a date that is not a date', { kind: 'responsible-supplier', reportId: 'dsp-5', deviceId: DEVICE, supplierPartyId: 'B', effectiveFrom: 'June', sender: DSP }, false],
-  ])('device reports: %s', (_why, message, acceptable) => {
-    expect(reportSchema(message)).toBe(acceptable);
-    expect(readDeviceReportMessage(message, AT).ok).toBe(acceptable);
   });
 });

@@ -1,7 +1,5 @@
 import { RecordedEvent } from '@smi/event-store';
 import { ResolvedTopics } from '@smi/service-runtime';
-import { ResponseCode } from '../device/device.decider';
-import { httpStatusForResponseCode } from '../device/service-request-answered';
 import { serviceResponseMessages } from '../topics';
 import { readServiceRequestMessage } from './service-request-input';
 
@@ -111,20 +109,6 @@ describe('reading a Kafka Service Request', () => {
 });
 
 describe('answers', () => {
-  it.each<[ResponseCode, number]>([
-    ['I0', 200],
-    ['E1', 403],
-    ['E2', 403],
-    ['E3', 403],
-    ['E4', 403],
-    ['E5', 409],
-    ['E11', 422],
-    ['E12', 422],
-    ['E19', 404],
-  ])('%s is HTTP %i', (code, status) => {
-    expect(httpStatusForResponseCode(code)).toBe(status);
-  });
-
   const topics: ResolvedTopics = { events: 'p.inventory.events', name: (base) => `p.${base}` };
   const recorded = (type: string, data: Record<string, unknown>) => ({ type, data, eventId: 'e-1' }) as unknown as RecordedEvent;
   const answer = { requestId: `${USER}:${DEVICE}:1002`, serviceReference: '8.4', deviceId: DEVICE, responseCode: 'E4', message: 'not yours', sender: SENDER, receivedAt: AT };

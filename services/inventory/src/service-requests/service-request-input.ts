@@ -1,8 +1,22 @@
 import { FieldError } from '@smi/service-runtime';
-import { DETAIL_FIELDS, InventoryChanges, PreNotifyDevice, Sender, ServiceRequestCommand, UpdateInventory } from '../device/device.decider';
-import { PartyType, requestIdProblem } from '../device/identifiers';
-import { validatePlain } from '../shared/validators';
-import { InventoryChangesDto, PreNotifyDeviceDto, PreNotifyDeviceMessageDto, UpdateInventoryDto, UpdateInventoryMessageDto } from './service-requests.dto';
+import {
+  DETAIL_FIELDS,
+  InventoryChanges,
+  PartyType,
+  PreNotifyDevice,
+  requestIdProblem,
+  Sender,
+  ServiceRequestCommand,
+  UpdateInventory,
+} from '../device-aggregate';
+import { validatePlain } from '../request-validation/validators';
+import {
+  InventoryChangesDto,
+  PreNotifyDeviceDto,
+  PreNotifyDeviceMessageDto,
+  UpdateInventoryDto,
+  UpdateInventoryMessageDto,
+} from './service-requests.dto';
 
 /*
  * Turning a validated request into a decider command, and reading a Kafka message into one. Both channels

@@ -4,9 +4,8 @@ import { IncomingMessage, KafkaClient, MessageProducer, OutgoingMessage } from '
 import { ConsumerHost, HostedConsumerOptions, KAFKA_CLIENT, MESSAGE_PRODUCER, ResolvedTopics, SERVICE_SETTINGS, TOPICS } from '@smi/service-runtime';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { normaliseRequestId } from '../device/identifiers';
-import { responseBody } from '../device/service-request-answered';
-import { DeviceWork, DeviceWriter } from '../device-store/device-writer';
+import { normaliseRequestId, responseBody } from '../device-aggregate';
+import { DeviceWork, DeviceWriter } from '../device-writer/device-writer';
 import { InventorySettings } from '../settings';
 import { INVENTORY_TOPICS, responseHeaders, serviceResponseMessage } from '../topics';
 import { malformedResponseBody, ReadMessage, readServiceRequestMessage } from './service-request-input';

@@ -3,9 +3,9 @@ import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkR
 import { Actor, Authorize, CurrentActor } from '@smi/auth';
 import { CorrelationId } from '@smi/service-runtime';
 import { FastifyReply } from 'fastify';
-import { ServiceRequestCommand } from '../device/device.decider';
-import { httpStatusForResponseCode, responseBody } from '../device/service-request-answered';
-import { validationFailed } from '../shared/validators';
+import { responseBody, ServiceRequestCommand } from '../device-aggregate';
+import { validationFailed } from '../request-validation/validators';
+import { httpStatusForResponseCode } from './response-http-status';
 import { preNotifyCommand, requestIdErrors, senderOf, updateInventoryCommand } from './service-request-input';
 import { PreNotifyDeviceDto, ServiceResponseView, UpdateInventoryDto } from './service-requests.dto';
 import { ServiceRequestsHandler } from './service-requests.handler';

@@ -1,9 +1,17 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsObject, IsOptional, IsString, Length, ValidateBy, ValidateIf, ValidateNested } from 'class-validator';
-import { DETAIL_FIELDS, ResponseCode } from '../device/device.decider';
-import { DEVICE_TYPES, DeviceType, ESME_VARIANTS, EsmeVariant, SMETS_VERSIONS, SmetsVersion } from '../device/identifiers';
-import { IsEui64, IsHex, IsServiceRequestId } from '../shared/validators';
+import {
+  DETAIL_FIELDS,
+  DEVICE_TYPES,
+  DeviceType,
+  ESME_VARIANTS,
+  EsmeVariant,
+  ResponseCode,
+  SMETS_VERSIONS,
+  SmetsVersion,
+} from '../device-aggregate';
+import { IsEui64, IsHex, IsServiceRequestId } from '../request-validation/validators';
 
 const REQUEST_ID_EXAMPLE = '90-B3-D5-1F-30-01-00-01:00-DB-12-34-56-78-90-A0:1001';
 const DEVICE_ID_EXAMPLE = '00-DB-12-34-56-78-90-A0';

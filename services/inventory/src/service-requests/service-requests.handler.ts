@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ServiceRequestCommand } from '../device/device.decider';
-import { ServiceRequestAnswered } from '../device/service-request-answered';
-import { DeviceWriter } from '../device-store/device-writer';
-import { validationFailed } from '../shared/validators';
+import { ServiceRequestAnswered, ServiceRequestCommand } from '../device-aggregate';
+import { DeviceWriter } from '../device-writer/device-writer';
+import { validationFailed } from '../request-validation/validators';
 
 /** SR12.2 and SR8.4 over HTTP: one command per transaction, retried on a lost race. */
 @Injectable()

@@ -1,11 +1,11 @@
 import { Module } from '@nestjs/common';
-import { DeviceStoreModule } from '../device-store/device-store.module';
+import { DeviceWriterModule } from '../device-writer/device-writer.module';
 import { ServiceRequestsConsumer } from './service-requests.consumer';
 import { ServiceRequestsController } from './service-requests.controller';
 import { ServiceRequestsHandler } from './service-requests.handler';
 
 @Module({
-  imports: [DeviceStoreModule],
+  imports: [DeviceWriterModule],
   controllers: [ServiceRequestsController],
   providers: [ServiceRequestsHandler, ServiceRequestsConsumer],
 })

@@ -4,7 +4,7 @@ import { Actor, Authorize, CurrentActor } from '@smi/auth';
 import { VariantOutliersQuery, VariantOutliersView } from './variant-outliers.dto';
 import { VariantOutliersQueries } from './variant-outliers.queries';
 
-@ApiTags('reports')
+@ApiTags('variant-outliers')
 @Controller('reports')
 export class VariantOutliersController {
   constructor(private readonly queries: VariantOutliersQueries) {}
@@ -15,13 +15,13 @@ export class VariantOutliersController {
     summary: 'ESMEs whose variant letter differs from the one most ESMEs of the same manufacturer and model carry (the likely wrong variants)',
     description:
       'The first letter of an ESME Variant (A single, B twin, C polyphase element) is a property of the model. The majority letter of each ' +
-      'manufacturer and model is counted over the whole SMI; a model whose top letters tie has no majority and is not reported. ' +
+      'manufacturer and model is counted over the whole SMI; a model whose top letters tie has no majority and is not listed. ' +
       'Counts per Responsible Supplier and model (`groups`), and the ESMEs by manufacturer, model and Device ID (`items`, keyset pages). ' +
       'A supplier sees only the ESMEs it is Responsible Supplier for; DCC sees all, or one supplier with `responsibleSupplier`.',
   })
   @ApiOkResponse({ type: VariantOutliersView })
   @ApiBadRequestResponse({ description: 'A filter, limit or cursor is invalid: `{errors: [{field, reason}]}`.' })
-  report(@Query() query: VariantOutliersQuery, @CurrentActor() actor: Actor): Promise<VariantOutliersView> {
-    return this.queries.report(query, actor);
+  list(@Query() query: VariantOutliersQuery, @CurrentActor() actor: Actor): Promise<VariantOutliersView> {
+    return this.queries.list(query, actor);
   }
 }

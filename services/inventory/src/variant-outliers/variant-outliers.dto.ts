@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PageCursor, PageLimit } from '@smi/service-runtime';
-import { ESME_VARIANTS, EsmeVariant, SMI_STATUSES, SmiStatus } from '../device/identifiers';
-import { ManufacturerFilter, ModelFilter, ResponsibleSupplierFilter } from '../shared/device-filters';
+import { ESME_VARIANTS, EsmeVariant, SMI_STATUSES, SmiStatus } from '../device-aggregate';
+import { ManufacturerFilter, ModelFilter, ResponsibleSupplierFilter } from '../request-validation/device-filters';
 
 export const MAX_OUTLIERS_PAGE = 1000;
 export const DEFAULT_OUTLIERS_PAGE = 100;
@@ -47,7 +47,7 @@ export class VariantOutlierGroupView {
 }
 
 export class VariantOutliersView {
-  @ApiProperty({ example: 'SUPPLIER-A', nullable: true, type: String, description: 'The Responsible Supplier the report is limited to; null for every one (DCC).' })
+  @ApiProperty({ example: 'SUPPLIER-A', nullable: true, type: String, description: 'The Responsible Supplier the list is limited to; null for every one (DCC).' })
   responsibleSupplier!: string | null;
   @ApiProperty({ type: [VariantOutlierGroupView], description: 'Outlier counts per Responsible Supplier, manufacturer and model, in that order.' })
   groups!: VariantOutlierGroupView[];

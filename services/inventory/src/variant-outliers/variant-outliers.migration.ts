@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /**
- * The index behind GET /reports/variant-outliers. Every question the report asks of smi_devices is answered
+ * The index behind GET /reports/variant-outliers. Every question the outlier list asks of smi_devices is answered
  * from it alone (an index-only scan while the visibility map is current):
  * - how many ESMEs of each manufacturer and model carry each variant (grouped on its first three columns);
  * - which ESMEs of a model carry a minority variant (equality on all three, then device_id order);

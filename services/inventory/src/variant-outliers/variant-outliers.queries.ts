@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '@smi/auth';
 import { DataSource } from 'typeorm';
-import { ESME_VARIANTS, EsmeVariant, SmiStatus, parseDeviceId, parseManufacturerId, parseModelId } from '../device/identifiers';
-import { validationFailed } from '../shared/validators';
+import { ESME_VARIANTS, EsmeVariant, SmiStatus, parseDeviceId, parseManufacturerId, parseModelId } from '../device-aggregate';
+import { validationFailed } from '../request-validation/validators';
 import { DEFAULT_OUTLIERS_PAGE, VariantOutlierGroupView, VariantOutliersQuery, VariantOutliersView } from './variant-outliers.dto';
 
 /** The letter most ESMEs of one manufacturer and model carry, over the whole SMI. */
@@ -22,14 +22,14 @@ interface Cursor {
 }
 
 /**
- * The variant outlier report, straight from smi_devices (the inline read model, so it is never behind a
+ * The variant outliers, straight from smi_devices (the inline read model, so it is never behind a
  * correction just made) with the index smi_devices_esme_variants.
  *
  * The first letter of an ESME Variant is the metering element of the meter (A single, B twin, C polyphase):
  * a property of the model, so every ESME of one manufacturer and model should share it. The letter MOST of them
  * carry (counted over the whole SMI, every status and every supplier, since the model is the same whoever is
  * responsible for the meter) is taken as the model's; an ESME with another letter is an outlier, the likely
- * wrong variant. A model whose top letters tie has no majority and reports nothing: there is no telling which
+ * wrong variant. A model whose top letters tie has no majority and lists nothing: there is no telling which
  * side is wrong. A model whose ESMEs all agree has no outliers.
  *
  * Three queries, each an index-only scan while the visibility map is current: the letter counts per model (one
@@ -40,7 +40,7 @@ interface Cursor {
 export class VariantOutliersQueries {
   constructor(private readonly dataSource: DataSource) {}
 
-  async report(query: VariantOutliersQuery, actor: Actor): Promise<VariantOutliersView> {
+  async list(query: VariantOutliersQuery, actor: Actor): Promise<VariantOutliersView> {
     const supplier = actor.partyType === 'supplier' ? actor.partyId : (query.responsibleSupplier ?? null);
     const limit = query.limit ?? DEFAULT_OUTLIERS_PAGE;
     const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor);

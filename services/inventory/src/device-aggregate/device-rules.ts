@@ -1,0 +1,182 @@
+import { DomainError } from '@smi/decider';
+import { ChangeDeviceStatus, ChangeResponsibleSupplier, PreNotifyDevice, UpdateInventory } from './device-commands';
+import { DEVICE_ERRORS } from './device-errors';
+import { DeviceEvent, DeviceEventBase, RefusalCode, ServiceReference } from './device-events';
+import { assertStream, readInventoryUpdate, readPreNotification, readStatusChange, readSupplierChange } from './device-input';
+import { Device, DeviceDetails, DeviceState, actualChanges, detailsOf } from './device-state';
+import { SmiStatus } from './identifiers';
+import { STATUS_ON_PRENOTIFICATION, canTransition } from './status-transitions';
+
+/*
+ * The device rules (docs/domain.md "Service Requests", SECMP0125), in the order the documents give them:
+ * SR12.2 Device Pre-notification, SR8.4 Update Inventory under the ESME Variant rules, Change of Supplier;
+ * then the DSP's status changes, which follow the one transition table (status-transitions.ts). Within
+ * each, the checks run in the order written: when several fail, the first answers.
+ *
+ * A Service Request always records its outcome: an accepted one what changed, a refused one
+ * `ServiceRequestRefused` with its DUIS response code, so auditors can list every attempt. Only a request
+ * that cannot be read at all records nothing (rule 1, in device-input.ts): it is answered before it
+ * becomes a Service Request.
+ *
+ * Integration commands (status changes, Change of Supplier) are facts reported by the DSP; a refused one is
+ * a DomainError and records nothing, because there is no DCC User waiting for a response.
+ */
+
+export interface DeviceRuleOptions {
+  /**
+   * Status given to a pre-notified Type 2 device. docs/domain.md says SR12.2 creates `Pending` for every
+   * device, yet lists `NotApplicable (Type 2)` as a status; `Pending` is the default, `NotApplicable`
+   * makes Type 2 devices inert (no transitions, SR8.4 refused E5).
+   */
+  type2InitialStatus: 'Pending' | 'NotApplicable';
+}
+
+/** Statuses after Pending in which SECMP0125 lets the Responsible Supplier correct the ESME Variant. */
+export const VARIANT_CORRECTION_STATUSES: readonly SmiStatus[] = ['Whitelisted', 'InstalledNotCommissioned', 'Commissioned'];
+
+/** A Change of Supplier makes no sense for a device that has left service. */
+const NO_SUPPLIER_CHANGE_STATUSES: readonly SmiStatus[] = ['Decommissioned', 'Withdrawn'];
+
+/** SR12.2: a supplier adds a device that is not yet in the SMI. */
+export function preNotify(command: PreNotifyDevice, state: DeviceState, options: DeviceRuleOptions): DeviceEvent[] {
+  const { base, details } = readPreNotification(command);
+  assertStream(state, base.deviceId);
+  const refuse = refusal(base, '12.2', state, details);
+
+  if (base.sender.partyType !== 'supplier') return refuse('E2', `party type ${base.sender.partyType} may not pre-notify devices; only suppliers may`);
+  // DUIS has no "already exists" code; E5 (status incompatible) says the device's SMI status, whatever it
+  // is, rules out a pre-notification.
+  if (state.kind === 'device') return refuse('E5', `device is already in the SMI with status ${state.status}`);
+  const problem = deviceTypeProblem(details);
+  if (problem !== undefined) return refuse('E11', problem);
+
+  const status: SmiStatus = details.deviceType === 'TYPE2' ? options.type2InitialStatus : STATUS_ON_PRENOTIFICATION;
+  return [{ type: 'DevicePreNotified', ...base, serviceReference: '12.2', ...details, status }];
+}
+
+/**
+ * SR8.4, rules in docs/domain.md order (rule 1, malformed, is thrown while reading the request):
+ *   2 sender not a supplier → E2; 3 device not in SMI → E19;
+ *   4 Pending: only the pre-notifying user (DCC User ID), any detail → else E4;
+ *   5 Whitelisted/InstalledNotCommissioned/Commissioned: see `correctVariant`;
+ *   6 any other status → E5.
+ * Authorisation comes before effect: a request that would change nothing is still refused when its
+ * sender may not make it; once allowed, it succeeds (I0) with no event.
+ */
+export function updateInventory(command: UpdateInventory, state: DeviceState): DeviceEvent[] {
+  const { base, changes } = readInventoryUpdate(command);
+  assertStream(state, base.deviceId);
+  const refuse = refusal(base, '8.4', state, changes);
+
+  if (base.sender.partyType !== 'supplier') return refuse('E2', `party type ${base.sender.partyType} may not update the inventory; only suppliers may`);
+  if (state.kind !== 'device') return refuse('E19', 'device is not in the SMI');
+
+  const actual = actualChanges(state, changes);
+  if (state.status === 'Pending') {
+    if (base.sender.userId !== state.prenotifyingUser) {
+      return refuse('E4', `while Pending only the pre-notifying user ${state.prenotifyingUser} may update the device`);
+    }
+    const problem = deviceTypeProblem({ ...detailsOf(state), ...changes });
+    if (problem !== undefined) return refuse('E11', problem);
+    if (Object.keys(actual.changes).length === 0) return [];
+    return [{ type: 'InventoryUpdated', ...base, serviceReference: '8.4', status: state.status, ...actual }];
+  }
+  if (VARIANT_CORRECTION_STATUSES.includes(state.status)) return correctVariant(base, state, actual, refuse);
+  return refuse('E5', `SMI status ${state.status} does not allow the device to be updated`);
+}
+
+/**
+ * Rule 5 (SECMP0125). When several checks fail, the first in this order answers — the order docs/domain.md
+ * lists them in: another field actually changing → E5; device not an ESME → E11; SMETS1 → E5; sender's
+ * party not the current Responsible Supplier → E4. Last, removing the variant of an ESME → E11, since an
+ * ESME must carry one.
+ */
+function correctVariant(base: DeviceEventBase, device: Device, actual: ReturnType<typeof actualChanges>, refuse: Refuse): DeviceEvent[] {
+  const others = Object.keys(actual.changes).filter((field) => field !== 'esmeVariant');
+  if (others.length > 0) return refuse('E5', `SMI status ${device.status} allows only the ESME Variant to change, not ${others.join(', ')}`);
+  if (device.deviceType !== 'ESME') return refuse('E11', `only an ESME carries an ESME Variant, not a ${device.deviceType}`);
+  if (device.smetsVersion === 'SMETS1') return refuse('E5', `the ESME Variant of a SMETS1 device cannot be corrected once it has left Pending`);
+  if (base.sender.partyId !== device.responsibleSupplier) {
+    return refuse('E4', `party ${base.sender.partyId} is not the Responsible Supplier of the device`);
+  }
+  const to = actual.changes.esmeVariant;
+  if (to === undefined) return [];
+  if (to === null) return refuse('E11', 'an ESME must carry an ESME Variant');
+  return [{ type: 'EsmeVariantCorrected', ...base, serviceReference: '8.4', status: device.status, from: device.esmeVariant, to }];
+}
+
+/** Change of Supplier, reported by the DSP: the gaining supplier becomes the Responsible Supplier. */
+export function changeSupplier(command: ChangeResponsibleSupplier, state: DeviceState): DeviceEvent[] {
+  const { base, supplier, supplierUser, effectiveFrom } = readSupplierChange(command);
+  const device = existingDevice(state, base);
+  if (NO_SUPPLIER_CHANGE_STATUSES.includes(device.status)) {
+    throw new DomainError(DEVICE_ERRORS.STATUS_INCOMPATIBLE, `a ${device.status} device cannot change supplier`, { status: device.status });
+  }
+  // The Responsible Supplier is the party; a user id only refines it, so leaving it out keeps the one held.
+  if (supplier === device.responsibleSupplier && (supplierUser === null || supplierUser === device.responsibleSupplierUser)) return [];
+  return [
+    {
+      type: 'ResponsibleSupplierChanged',
+      ...base,
+      previousSupplier: device.responsibleSupplier,
+      previousSupplierUser: device.responsibleSupplierUser,
+      supplier,
+      supplierUser,
+      effectiveFrom,
+    },
+  ];
+}
+
+/** A status change reported by the DSP: only moves in the transition table. */
+export function changeStatus(command: ChangeDeviceStatus, state: DeviceState): DeviceEvent[] {
+  const { base, to, reason } = readStatusChange(command);
+  const device = existingDevice(state, base);
+  // Reporting the status the device already has is a harmless repeat (e.g. a redelivered message), not
+  // a transition: nothing to record.
+  if (device.status === to) return [];
+  if (!canTransition(device.status, to)) {
+    throw new DomainError(DEVICE_ERRORS.TRANSITION_NOT_ALLOWED, `SMI status cannot change from ${device.status} to ${to}`, {
+      from: device.status,
+      to,
+    });
+  }
+  return [{ type: 'DeviceStatusChanged', ...base, from: device.status, to, reason }];
+}
+
+/**
+ * Why a set of details does not fit its device type (response E11), or `undefined` when it does.
+ * Applied to the details a device would have after the request, so SR12.2 and SR8.4 agree: moving a
+ * device away from ESME needs `esmeVariant: null` in the same request, moving one to ESME needs a variant.
+ */
+export function deviceTypeProblem(details: DeviceDetails): string | undefined {
+  const { deviceType, esmeVariant, firmwareVersion } = details;
+  if (deviceType === 'ESME' && esmeVariant === null) return 'an ESME must carry an ESME Variant';
+  if (deviceType !== 'ESME' && esmeVariant !== null) return `only an ESME carries an ESME Variant, not a ${deviceType}`;
+  if (deviceType === 'TYPE2' && firmwareVersion !== null) return 'a Type 2 device holds no firmware version';
+  if (deviceType !== 'TYPE2' && firmwareVersion === null) return `a ${deviceType} must carry a firmware version`;
+  return undefined;
+}
+
+type Refuse = (code: RefusalCode, reason: string) => DeviceEvent[];
+
+/** How a Service Request is refused: one `ServiceRequestRefused` naming the code, the reason and what was asked. */
+function refusal(base: DeviceEventBase, serviceReference: ServiceReference, state: DeviceState, requested: Partial<DeviceDetails>): Refuse {
+  return (responseCode, reason) => [
+    {
+      type: 'ServiceRequestRefused',
+      ...base,
+      serviceReference,
+      responseCode,
+      reason,
+      status: state.kind === 'device' ? state.status : null,
+      requested,
+    },
+  ];
+}
+
+/** DSP commands are about devices in the SMI; one for an unknown device is refused with nothing recorded. */
+function existingDevice(state: DeviceState, base: DeviceEventBase): Device {
+  if (state.kind !== 'device') throw new DomainError(DEVICE_ERRORS.DEVICE_NOT_FOUND, `device ${base.deviceId} is not in the SMI`, { deviceId: base.deviceId });
+  assertStream(state, base.deviceId);
+  return state;
+}
