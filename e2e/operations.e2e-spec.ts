@@ -12,7 +12,7 @@ describe('operations and audit endpoints', () => {
   beforeAll(async () => {
     await system.start(['intake']);
     intake = system.url('intake');
-    dcc = await system.token({ sub: 'dcc-analyst', party: 'DCC', partyType: 'dcc', roles: ['analyst'] });
+    dcc = await system.token({ sub: 'dcc-analyst', party: 'DCC', partyType: 'dcc', roles: ['analyst', 'registry.admin'] });
     operator = await system.token({ sub: 'dcc-operator', party: 'DCC', partyType: 'dcc', roles: ['operator'] });
     supplier = await system.token({ party: 'SUP-A', partyType: 'supplier' });
   });
@@ -46,7 +46,7 @@ describe('operations and audit endpoints', () => {
     expect(events[0].metadata).toMatchObject({
       correlationId: 'req-audit-0001',
       sourceService: 'intake',
-      actor: { userId: 'dcc-analyst', partyId: 'DCC', partyType: 'dcc', roles: ['analyst'] },
+      actor: { userId: 'dcc-analyst', partyId: 'DCC', partyType: 'dcc', roles: ['analyst', 'registry.admin'] },
     });
     expect(events[0].metadata.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
 

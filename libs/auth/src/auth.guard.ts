@@ -1,7 +1,9 @@
 import {
   ForbiddenException,
+  Inject,
   Injectable,
   Logger,
+  Optional,
   ServiceUnavailableException,
   UnauthorizedException,
   type CanActivate,
@@ -11,6 +13,7 @@ import { Reflector } from '@nestjs/core';
 import type { Actor } from './actor';
 import { ACCESS_RULE, type AccessRule } from './access-rule';
 import { JwtVerifier, TokenRejectedError } from './jwt-verifier';
+import { PARTY_DIRECTORY, type PartyDirectory } from './party-directory';
 
 interface HttpRequest {
   headers: Record<string, string | string[] | undefined>;
@@ -34,6 +37,8 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly verifier: JwtVerifier,
+    // Present in the services that hold the party registry.
+    @Optional() @Inject(PARTY_DIRECTORY) private readonly directory?: PartyDirectory,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -60,8 +65,9 @@ export class AuthGuard implements CanActivate {
       response.header('WWW-Authenticate', 'Bearer');
       throw new UnauthorizedException(header ? 'authorization header must be "Bearer <token>"' : 'missing bearer token');
     }
+    let actor: Actor;
     try {
-      return await this.verifier.verify(token);
+      actor = await this.verifier.verify(token);
     } catch (error) {
       if (error instanceof TokenRejectedError) {
         response.header('WWW-Authenticate', 'Bearer error="invalid_token"');
@@ -71,6 +77,12 @@ export class AuthGuard implements CanActivate {
       this.logger.error(`cannot verify bearer tokens: ${error instanceof Error ? error.message : String(error)}`);
       throw new ServiceUnavailableException('cannot verify bearer tokens right now');
     }
+    const registered = await this.directory?.registeredTypeOf(actor.partyId);
+    if (registered !== undefined && registered !== actor.partyType) {
+      response.header('WWW-Authenticate', 'Bearer error="invalid_token"');
+      throw new UnauthorizedException(`the token's party ${actor.partyId} is registered as ${registered}, not ${actor.partyType}`);
+    }
+    return actor;
   }
 }
 

@@ -8,3 +8,5 @@ export { Authorize, Public, CurrentActor } from './access-rule';
 export type { AuthorizeOptions } from './access-rule';
 export { AuthModule, jwtVerifierOptionsFrom } from './auth.module';
 export type { AuthSettings } from './auth.module';
+export { PARTY_DIRECTORY, cachedPartyDirectory } from './party-directory';
+export type { PartyDirectory } from './party-directory';

@@ -15,3 +15,4 @@ export { parseContractEvent } from './contract-check';
 export { PlatformLifecycle } from './platform-lifecycle';
 export { discardCap, discardRequestBody } from './refused-upload';
 export { MAX_JSON_DEPTH, findRequestProblem, jsonDepthExceeds, textProblem } from './request-hygiene';
+export { partyDirectoryProvider } from './party-directory';

@@ -12,16 +12,16 @@ export class PartiesController {
 
   @Post()
   @HttpCode(201)
-  @Authorize({ partyTypes: ['dcc'] })
-  @ApiOperation({ summary: 'Register a provider or reader of the defects database (DCC only)' })
+  @Authorize({ partyTypes: ['dcc'], roles: ['registry.admin'] })
+  @ApiOperation({ summary: 'Register a provider or reader of the defects database (DCC, role registry.admin)' })
   @ApiOkResponse({ type: PartyView })
   register(@Body() body: RegisterPartyDto, @CurrentActor() actor: Actor, @CorrelationId() correlationId: string): Promise<PartyView> {
     return this.parties.register(body, actor, correlationId);
   }
 
   @Put(':partyId')
-  @Authorize({ partyTypes: ['dcc'] })
-  @ApiOperation({ summary: "Change a party's name or the makes it answers for (DCC only)" })
+  @Authorize({ partyTypes: ['dcc'], roles: ['registry.admin'] })
+  @ApiOperation({ summary: "Change a party's name or the makes it answers for (DCC, role registry.admin)" })
   @ApiOkResponse({ type: PartyView })
   change(@Param('partyId') partyId: string, @Body() body: ChangePartyDetailsDto, @CurrentActor() actor: Actor, @CorrelationId() correlationId: string): Promise<PartyView> {
     return this.parties.change(partyId, body, actor, correlationId);

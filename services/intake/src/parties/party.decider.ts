@@ -1,7 +1,10 @@
 import { Decider, DomainError } from '@smi/decider';
 
-/** Who may be registered: providers of defect data and readers of the database. */
-export const REGISTERED_PARTY_TYPES = ['manufacturer', 'csp', 'supplier', 'network', 'dcc', 'secas'] as const;
+/**
+ * Who may be registered: providers of defect data and readers of the database. Not the DCC: it runs the
+ * registry, and a registered `dcc` party would give whoever holds its id the DCC's rights.
+ */
+export const REGISTERED_PARTY_TYPES = ['manufacturer', 'csp', 'supplier', 'network', 'secas'] as const;
 export type RegisteredPartyType = (typeof REGISTERED_PARTY_TYPES)[number];
 
 /** Only providers of device data answer for makes: a manufacturer for its meters, a CSP for its Comms Hubs. */
