@@ -78,6 +78,15 @@ describe('data request rules', () => {
       given(decider, []).when({ ...issue, agreedDeliveryDate: '2026-03-01' }).thenThrows('AGREED_DELIVERY_DATE_IN_PAST');
     });
 
+    it('refuses a date more than two years (731 days) after today, so every window stays inside the calendar', () => {
+      const today = issue.today;
+      const lastAllowed = new Date(Date.parse(`${today}T00:00:00Z`) + 731 * 86_400_000).toISOString().slice(0, 10);
+      const firstRefused = new Date(Date.parse(`${today}T00:00:00Z`) + 732 * 86_400_000).toISOString().slice(0, 10);
+      given(decider, []).when({ ...issue, agreedDeliveryDate: lastAllowed }).thenMatches((events) => expect(events).toHaveLength(1));
+      given(decider, []).when({ ...issue, agreedDeliveryDate: firstRefused }).thenThrows('INVALID_AGREED_DELIVERY_DATE');
+      given(decider, []).when({ ...issue, agreedDeliveryDate: '9999-12-31' }).thenThrows('INVALID_AGREED_DELIVERY_DATE');
+    });
+
     it('refuses to issue the same request twice', () => {
       given(decider, [issued]).when(issue).thenThrows('DATA_REQUEST_EXISTS');
     });
@@ -163,6 +172,20 @@ describe('data request rules', () => {
     it('a schema refuses what the rules never emit', () => {
       const { type: _type, ...data } = issued;
       expect(eventSchemaErrors('intake', 'DataRequestIssued', 1, { ...data, providerPartyType: 'supplier' })).not.toEqual([]);
+    });
+  });
+
+  describe('a request recorded before agreed dates were bounded, with a window past the calendar', () => {
+    const pastTheCalendar: DataRequestIssued = { ...issued, agreedDeliveryDate: '9999-12-31' };
+
+    it('is fulfilled by a submission, never late', () => {
+      given(decider, [pastTheCalendar])
+        .when(fulfil('2026-04-30T08:00:00.000Z'))
+        .thenMatches((events) => expect(events).toEqual([expect.objectContaining({ type: 'DataRequestFulfilled', late: false })]));
+    });
+
+    it('is never marked overdue', () => {
+      given(decider, [pastTheCalendar]).when(markOverdue('2099-01-01')).thenNothingHappens();
     });
   });
 });

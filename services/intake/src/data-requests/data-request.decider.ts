@@ -1,8 +1,11 @@
 import { DataRequestFulfilledData, DataRequestIssuedData, DataRequestOverdueData, SubmittingPartyType } from '@smi/contracts';
 import { Decider, DomainError } from '@smi/decider';
 import { londonDate } from '../london-date/london-date';
-import { deliveryWindow, WORKING_DAYS_TO_DELIVER } from './delivery-window';
-import { HolidayLookup, IsoDate, isIsoDate } from './working-days';
+import { deliveryWindowIfAny, WORKING_DAYS_TO_DELIVER } from './delivery-window';
+import { addCalendarDays, HolidayLookup, IsoDate, isIsoDate } from './working-days';
+
+/** How far ahead a delivery may be agreed: two quarterly releases' worth of planning, with room to spare. */
+const MAX_CALENDAR_DAYS_AHEAD = 731;
 
 /** Who is asked for data: the providers of the initial file, manufacturers and CSPs. */
 export const DATA_PROVIDER_PARTY_TYPES = ['manufacturer', 'csp'] as const satisfies readonly SubmittingPartyType[];
@@ -98,6 +101,13 @@ export function dataRequestDecider(holidays: HolidayLookup): Decider<DataRequest
           if (!isIsoDate(command.agreedDeliveryDate)) {
             throw new DomainError('INVALID_AGREED_DELIVERY_DATE', `agreedDeliveryDate ${command.agreedDeliveryDate} is not a calendar date (yyyy-mm-dd)`, { field: 'agreedDeliveryDate' });
           }
+          if (command.agreedDeliveryDate > addCalendarDays(command.today, MAX_CALENDAR_DAYS_AHEAD)) {
+            throw new DomainError(
+              'INVALID_AGREED_DELIVERY_DATE',
+              `agreedDeliveryDate ${command.agreedDeliveryDate} is more than two years after today (${command.today}); agree a nearer date`,
+              { field: 'agreedDeliveryDate' },
+            );
+          }
           if (command.agreedDeliveryDate < command.today) {
             throw new DomainError('AGREED_DELIVERY_DATE_IN_PAST', `agreedDeliveryDate ${command.agreedDeliveryDate} is before today (${command.today})`, { field: 'agreedDeliveryDate' });
           }
@@ -124,7 +134,7 @@ export function dataRequestDecider(holidays: HolidayLookup): Decider<DataRequest
           if (state.kind === 'fulfilled') return [];
           // A submission received before the request was issued answers an earlier request, not this one.
           if (Date.parse(command.receivedAt) < Date.parse(state.issuedAt)) return [];
-          const { overdueFrom } = deliveryWindow(state.agreedDeliveryDate, holidays);
+          const window = deliveryWindowIfAny(state.agreedDeliveryDate, holidays);
           return [
             {
               type: 'DataRequestFulfilled',
@@ -132,7 +142,7 @@ export function dataRequestDecider(holidays: HolidayLookup): Decider<DataRequest
               providerPartyId: state.providerPartyId,
               submissionId: command.submissionId,
               receivedAt: command.receivedAt,
-              late: londonDate(new Date(command.receivedAt)) >= overdueFrom,
+              late: window !== undefined && londonDate(new Date(command.receivedAt)) >= window.overdueFrom,
               fulfilledAt: command.at,
             },
           ];
@@ -142,8 +152,8 @@ export function dataRequestDecider(holidays: HolidayLookup): Decider<DataRequest
           if (state.kind === 'none') throw new DomainError('DATA_REQUEST_NOT_FOUND', `data request ${command.requestId} does not exist`);
           // Marked once: SECAS is told to chase once per request, however many checkers run.
           if (state.kind !== 'open') return [];
-          const window = deliveryWindow(state.agreedDeliveryDate, holidays);
-          if (command.today < window.overdueFrom) return [];
+          const window = deliveryWindowIfAny(state.agreedDeliveryDate, holidays);
+          if (window === undefined || command.today < window.overdueFrom) return [];
           return [
             {
               type: 'DataRequestOverdue',

@@ -10,7 +10,7 @@ export class IssueDataRequestDto {
   @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, { message: 'providerPartyId must be a party id' })
   providerPartyId!: string;
 
-  @ApiProperty({ example: '2026-12-11', description: 'The agreed delivery date (a day in England, yyyy-mm-dd); today or later' })
+  @ApiProperty({ example: '2026-12-11', description: 'The agreed delivery date (a day in England, yyyy-mm-dd); today or later, at most two years ahead' })
   @IsString()
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'agreedDeliveryDate must be yyyy-mm-dd' })
   agreedDeliveryDate!: string;
@@ -32,7 +32,7 @@ export class ListDataRequestsQuery {
 export class NonSuppliersQuery {
   @ApiProperty({ example: '2026-Q4', description: 'Calendar quarter of the agreed delivery dates' })
   @IsString()
-  @Matches(/^\d{4}-Q[1-4]$/, { message: 'quarter must look like 2026-Q4' })
+  @Matches(/^(19|2\d)\d{2}-Q[1-4]$/, { message: 'quarter must look like 2026-Q4, in the years 1900 to 2999' })
   quarter!: string;
 }
 
@@ -48,10 +48,10 @@ export class DataRequestView {
   @ApiProperty() providerPartyId!: string;
   @ApiProperty({ enum: ['manufacturer', 'csp'] }) providerPartyType!: string;
   @ApiProperty({ example: '2026-03-26' }) agreedDeliveryDate!: string;
-  @ApiProperty({ example: '2026-04-20', description: 'The 15th working day after the agreed date (England and Wales): the last day in time' })
-  lastDeliveryDay!: string;
-  @ApiProperty({ example: '2026-04-21', description: 'The 16th working day: overdue from 00:00 London time on this day if unfulfilled' })
-  overdueFrom!: string;
+  @ApiProperty({ example: '2026-04-20', nullable: true, type: String, description: 'The 15th working day after the agreed date (England and Wales): the last day in time; null past the calendar (year 9999)' })
+  lastDeliveryDay!: string | null;
+  @ApiProperty({ example: '2026-04-21', nullable: true, type: String, description: 'The 16th working day: overdue from 00:00 London time on this day if unfulfilled; null past the calendar' })
+  overdueFrom!: string | null;
   @ApiProperty({ nullable: true, type: String }) note!: string | null;
   @ApiProperty({ enum: DATA_REQUEST_STATUSES }) status!: DataRequestStatus;
   @ApiProperty() issuedAt!: string;
@@ -63,7 +63,7 @@ export class NonSupplierRequestView {
   @ApiProperty() requestId!: string;
   @ApiProperty() agreedDeliveryDate!: string;
   @ApiProperty({ enum: ['open', 'overdue'] }) status!: DataRequestStatus;
-  @ApiProperty() overdueFrom!: string;
+  @ApiProperty({ nullable: true, type: String }) overdueFrom!: string | null;
   @ApiProperty({ nullable: true, type: String }) overdueSince!: string | null;
 }
 

@@ -19,7 +19,7 @@ import {
   dataRequestStreamId,
 } from './data-request.decider';
 import { DataRequestView, IssueDataRequestDto, NonSuppliersView } from './data-requests.dto';
-import { deliveryWindow } from './delivery-window';
+import { deliveryWindowIfAny } from './delivery-window';
 import { parseQuarter } from './quarter';
 import { addCalendarDays, HolidayLookup } from './working-days';
 
@@ -208,14 +208,14 @@ export class DataRequestsHandler {
 
   private toView(row: DataRequestRow): DataRequestView {
     // Computed when read, not stored: a bank holiday announced later moves the deadline of open requests too.
-    const window = deliveryWindow(row.agreed_delivery_date, this.holidays);
+    const window = deliveryWindowIfAny(row.agreed_delivery_date, this.holidays);
     return {
       requestId: row.request_id,
       providerPartyId: row.provider_party_id,
       providerPartyType: row.provider_party_type,
       agreedDeliveryDate: row.agreed_delivery_date,
-      lastDeliveryDay: window.lastDeliveryDay,
-      overdueFrom: window.overdueFrom,
+      lastDeliveryDay: window?.lastDeliveryDay ?? null,
+      overdueFrom: window?.overdueFrom ?? null,
       note: row.note,
       status: row.status,
       issuedAt: new Date(row.issued_at).toISOString(),
@@ -228,7 +228,8 @@ export class DataRequestsHandler {
   }
 }
 
-async function projectDataRequests(manager: EntityManager, recorded: RecordedEvent[]): Promise<void> {
+/** The data_requests read model, updated in the transaction of the events (exported for tests that record as an older version did). */
+export async function projectDataRequests(manager: EntityManager, recorded: RecordedEvent[]): Promise<void> {
   for (const record of recorded) {
     const event = toDomainEvent<DataRequestEvent>(record);
     switch (event.type) {

@@ -3,8 +3,9 @@ import { NO_STREAM, PostgresEventStore } from '@smi/event-store';
 import { EVENT_STORE } from '@smi/service-runtime';
 import { waitFor } from '@smi/testing';
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { EnglandAndWalesBankHolidays } from './bank-holidays';
-import { DataRequestsHandler } from './data-requests.handler';
+import { DataRequestsHandler, projectDataRequests } from './data-requests.handler';
 import { DataRequestView, NonSuppliersView } from './data-requests.dto';
 import { deliveryWindow } from './delivery-window';
 import { OverdueScheduler } from './overdue.scheduler';
@@ -218,5 +219,51 @@ describe('data requests (PostgreSQL + Kafka, injected clock)', () => {
     expect(fulfilled).toMatchObject({ overdueSince: '2026-04-21', fulfilment: { late: true, receivedAt: '2026-04-28T09:00:00.000Z' } });
     expect(((await intake.call('GET', '/data-requests/non-suppliers?quarter=2026-Q1', dcc)).body as NonSuppliersView).providers).toEqual([]);
     expect((await stream(ids.northwind)).map((e) => e.type)).toEqual(['DataRequestIssued', 'DataRequestOverdue', 'DataRequestFulfilled']);
+  });
+
+  it('refuses an agreed date more than two years ahead, and a quarter outside 1900-2999, recording nothing', async () => {
+    const before = ((await intake.call('GET', '/data-requests', dcc)).body as DataRequestView[]).length;
+    for (const agreedDeliveryDate of ['9999-12-31', '2028-05-01']) {
+      const answer = await intake.call('POST', '/data-requests', dcc, { providerPartyId: 'MFR-NW', agreedDeliveryDate });
+      expect(answer.status).toBe(400);
+      expect(answer.body).toMatchObject({ code: 'INVALID_AGREED_DELIVERY_DATE', details: { field: 'agreedDeliveryDate' } });
+    }
+    expect(((await intake.call('GET', '/data-requests', dcc)).body as DataRequestView[]).length).toBe(before);
+    for (const quarter of ['9999-Q4', '0000-Q1', '1899-Q4']) {
+      const answer = await intake.call('GET', `/data-requests/non-suppliers?quarter=${quarter}`, dcc);
+      expect(answer.status).toBe(400);
+      expect(JSON.stringify(answer.body)).toContain('quarter');
+    }
+  });
+
+  it('a request recorded with a date past the calendar (before dates were bounded) breaks no read and no consumer', async () => {
+    // Recorded as an older version did: agreed 9999-12-31, whose 15 working days run past year 9999.
+    const requestId = 'DR-900001';
+    const dataSource = intake.app.get(DataSource);
+    await dataSource.transaction(async (manager) => {
+      const appended = await store.append(
+        `data-request-${requestId}`,
+        [{ type: 'DataRequestIssued', data: { requestId, providerPartyId: 'MFR-SW', providerPartyType: 'manufacturer', agreedDeliveryDate: '9999-12-31', note: null, issuedAt: '2026-04-28T10:00:00.000Z' } }],
+        NO_STREAM,
+        { correlationId: 'legacy-9999' },
+        manager,
+      );
+      await projectDataRequests(manager, appended.events);
+    });
+
+    const list = await intake.call('GET', '/data-requests', dcc);
+    expect(list.status).toBe(200);
+    expect((list.body as DataRequestView[]).find((r) => r.requestId === requestId)).toMatchObject({ agreedDeliveryDate: '9999-12-31', lastDeliveryDay: null, overdueFrom: null, status: 'open' });
+    expect((await intake.call('GET', `/data-requests/${requestId}`, dcc)).status).toBe(200);
+    expect((await intake.call('GET', '/data-requests?status=open', secas)).status).toBe(200);
+    expect(await intake.app.get(OverdueScheduler, { strict: false }).checkNow()).not.toContain(requestId);
+
+    // The provider's next submission fulfils it through the consumer (no dead letter), and it cannot be late.
+    await recordSubmission('MFR-SW', '2026-04-29T09:00:00.000Z');
+    const fulfilled = await waitFor(async () => {
+      const view = await request(requestId);
+      return view.status === 'fulfilled' ? view : undefined;
+    }, 60_000, 'the legacy request to be fulfilled');
+    expect(fulfilled.fulfilment).toMatchObject({ late: false, receivedAt: '2026-04-29T09:00:00.000Z' });
   });
 });

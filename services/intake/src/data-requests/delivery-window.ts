@@ -30,3 +30,17 @@ export function deliveryWindow(agreedDeliveryDate: IsoDate, holidays: HolidayLoo
 export function isOverdueOn(agreedDeliveryDate: IsoDate, today: IsoDate, holidays: HolidayLookup): boolean {
   return today >= deliveryWindow(agreedDeliveryDate, holidays).overdueFrom;
 }
+
+/**
+ * The window, or undefined when it would end past 9999-12-31, the last day a date here can be written. New
+ * requests are agreed at most two years ahead, so only a request recorded before that bound can be such a
+ * one; it must still be readable and fulfillable (never late, never overdue), not break every read of the list.
+ */
+export function deliveryWindowIfAny(agreedDeliveryDate: IsoDate, holidays: HolidayLookup): DeliveryWindow | undefined {
+  try {
+    return deliveryWindow(agreedDeliveryDate, holidays);
+  } catch (error) {
+    if (error instanceof RangeError) return undefined;
+    throw error;
+  }
+}
