@@ -48,7 +48,7 @@ describe('inventory: bulk correction and the variant outlier report', () => {
       '00db12345678a001,AD\r\n' + // 1: I0, A → AD
       `"${MINE_2}",B\r\n` + // 2: I0, A → B (a wrong letter put right)
       `${MINE_PENDING},ADE\r\n` + // 3: I0 while Pending, by the pre-notifying user
-      `${THEIRS},C\r\n` + // 4: E4, another supplier's device
+      `${THEIRS},C\r\n` + // 4: E19, another supplier's device is answered as if it were not in the SMI
       `${NOWHERE},A\r\n` + // 5: E19, not in the SMI
       'not-a-device,B\r\n' + // 6: MALFORMED Device ID
       `${MINE_1},E\r\n` + // 7: MALFORMED variant
@@ -58,7 +58,7 @@ describe('inventory: bulk correction and the variant outlier report', () => {
     'utf8',
   );
   const MAX_UPLOAD_BYTES = 8 * 1024;
-  const EXPECTED_CODES = ['I0', 'I0', 'I0', 'E4', 'E19', 'MALFORMED', 'MALFORMED', 'MALFORMED', 'MALFORMED'];
+  const EXPECTED_CODES = ['I0', 'I0', 'I0', 'E19', 'E19', 'MALFORMED', 'MALFORMED', 'MALFORMED', 'MALFORMED'];
 
   async function bearer(name: PartyName): Promise<string> {
     let token = tokens.get(name);
@@ -137,7 +137,7 @@ describe('inventory: bulk correction and the variant outlier report', () => {
       status: 'completed',
       totalRows: 9,
       processedRows: 9,
-      counts: { I0: 3, E4: 1, E19: 1, MALFORMED: 4 },
+      counts: { I0: 3, E19: 2, MALFORMED: 4 },
       repeated: 0,
       fileHash: expect.stringMatching(/^[0-9a-f]{64}$/),
       results: `/bulk-corrections/${jobId}/results`,
@@ -156,14 +156,14 @@ describe('inventory: bulk correction and the variant outlier report', () => {
     const answer = events.find((e) => e.type === 'ServiceRequestAnswered' && e.data.requestId === corrected?.data.requestId);
     expect(answer).toMatchObject({ data: { responseCode: 'I0', channel: 'http' }, correlationId: corrected?.correlationId });
     expect((await history(MINE_PENDING)).some((e) => e.type === 'InventoryUpdated')).toBe(true);
-    expect((await history(THEIRS)).find((e) => e.type === 'ServiceRequestRefused')).toMatchObject({ data: { responseCode: 'E4' }, actor: { partyId: 'SUPPLIER-A' } });
+    expect((await history(THEIRS)).find((e) => e.type === 'ServiceRequestRefused')).toMatchObject({ data: { responseCode: 'E19' }, actor: { partyId: 'SUPPLIER-A' } });
 
     // The job's own stream: accepted with the file's hash, completed with the counts.
     const stream = await inventory.as('dcc', 'GET', `/audit/streams/bulk-correction-${firstJob.jobId}`);
     const jobEvents = (stream.body as { events: Array<{ type: string; data: Record<string, unknown>; metadata: Record<string, unknown> }> }).events;
     expect(jobEvents.map((e) => e.type)).toEqual(['BulkCorrectionAccepted', 'BulkCorrectionCompleted']);
     expect(jobEvents[0]).toMatchObject({ data: { jobId: firstJob.jobId, fileHash: firstJob.fileHash, rows: 9 }, metadata: { correlationId: corrected?.correlationId } });
-    expect(jobEvents[1].data).toMatchObject({ counts: { I0: 3, E4: 1, E19: 1, MALFORMED: 4 }, repeated: 0 });
+    expect(jobEvents[1].data).toMatchObject({ counts: { I0: 3, E19: 2, MALFORMED: 4 }, repeated: 0 });
   });
 
   it('the results file lists every row with its code, formulas neutralised', async () => {

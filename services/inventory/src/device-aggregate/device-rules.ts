@@ -45,8 +45,10 @@ export function preNotify(command: PreNotifyDevice, state: DeviceState, options:
 
   if (base.sender.partyType !== 'supplier') return refuse('E2', `party type ${base.sender.partyType} may not pre-notify devices; only suppliers may`);
   // DUIS has no "already exists" code; E5 (status incompatible) says the device's SMI status, whatever it
-  // is, rules out a pre-notification.
-  if (state.kind === 'device') return refuse('E5', `device is already in the SMI with status ${state.status}`);
+  // is, rules out a pre-notification. Only the device's own parties are told which status that is.
+  if (state.kind === 'device') {
+    return refuse('E5', isDevicesParty(state, base) ? `device is already in the SMI with status ${state.status}` : 'device is already in the SMI');
+  }
   const problem = deviceTypeProblem(details);
   if (problem !== undefined) return refuse('E11', problem);
 
@@ -56,7 +58,8 @@ export function preNotify(command: PreNotifyDevice, state: DeviceState, options:
 
 /**
  * SR8.4, rules in docs/domain.md order (rule 1, malformed, is thrown while reading the request):
- *   2 sender not a supplier → E2; 3 device not in SMI → E19;
+ *   2 sender not a supplier → E2; 3 device not in SMI, or the sender's party neither its Responsible
+ *     Supplier nor the one that pre-notified it → E19 (so no supplier can probe for other suppliers' devices);
  *   4 Pending: only the pre-notifying user (DCC User ID), any detail → else E4;
  *   5 Whitelisted/InstalledNotCommissioned/Commissioned: see `correctVariant`;
  *   6 any other status → E5.
@@ -69,12 +72,15 @@ export function updateInventory(command: UpdateInventory, state: DeviceState): D
   const refuse = refusal(base, '8.4', state, changes);
 
   if (base.sender.partyType !== 'supplier') return refuse('E2', `party type ${base.sender.partyType} may not update the inventory; only suppliers may`);
-  if (state.kind !== 'device') return refuse('E19', 'device is not in the SMI');
+  if (state.kind !== 'device') return refuse('E19', DEVICE_NOT_IN_SMI);
+  // Told apart from E19, E4 and E5 would let any supplier probe which devices exist and learn their state:
+  // a supplier with no part in the device is answered as if it were not there.
+  if (!isDevicesParty(state, base)) return refuse('E19', DEVICE_NOT_IN_SMI);
 
   const actual = actualChanges(state, changes);
   if (state.status === 'Pending') {
     if (base.sender.userId !== state.prenotifyingUser) {
-      return refuse('E4', `while Pending only the pre-notifying user ${state.prenotifyingUser} may update the device`);
+      return refuse('E4', 'while Pending only the user who pre-notified the device may update it');
     }
     const problem = deviceTypeProblem({ ...detailsOf(state), ...changes });
     if (problem !== undefined) return refuse('E11', problem);
@@ -158,6 +164,13 @@ export function deviceTypeProblem(details: DeviceDetails): string | undefined {
 }
 
 type Refuse = (code: RefusalCode, reason: string) => DeviceEvent[];
+
+const DEVICE_NOT_IN_SMI = 'device is not in the SMI';
+
+/** The parties that know the device: its Responsible Supplier and the supplier that pre-notified it. */
+function isDevicesParty(device: Device, base: DeviceEventBase): boolean {
+  return base.sender.partyId === device.responsibleSupplier || base.sender.partyId === device.prenotifyingParty;
+}
 
 /** How a Service Request is refused: one `ServiceRequestRefused` naming the code, the reason and what was asked. */
 function refusal(base: DeviceEventBase, serviceReference: ServiceReference, state: DeviceState, requested: Partial<DeviceDetails>): Refuse {

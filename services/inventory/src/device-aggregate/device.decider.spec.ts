@@ -106,8 +106,9 @@ const SR84_SCENARIOS: Sr84Scenario[] = [
   { name: 'the pre-notifying user sends an unchanged model with a new variant', sender: A1, changes: { model: '00050203', esmeVariant: 'B' }, pending: 'updated', afterPending: 'corrected' },
   // Rule 4 (user) against rule 5 (party)
   { name: "another user of the responsible supplier's party changes the variant", sender: A2, changes: { esmeVariant: 'B' }, pending: 'E4', afterPending: 'corrected' },
-  { name: 'another supplier changes the variant', sender: B1, changes: { esmeVariant: 'B' }, pending: 'E4', afterPending: 'E4' },
-  { name: 'another supplier changes the model', sender: B1, changes: { model: '00050204' }, pending: 'E4', afterPending: 'E5' },
+  // A supplier with no part in the device is answered as if it were not in the SMI (rule 3), whatever its status.
+  { name: 'another supplier changes the variant', sender: B1, changes: { esmeVariant: 'B' }, pending: 'E19', afterPending: 'E19', other: 'E19' },
+  { name: 'another supplier changes the model', sender: B1, changes: { model: '00050204' }, pending: 'E19', afterPending: 'E19', other: 'E19' },
   // Change of Supplier
   { name: 'the gaining supplier changes the variant after CoS', cosTo: B1, sender: B1, changes: { esmeVariant: 'B' }, pending: 'E4', afterPending: 'corrected' },
   { name: 'the losing pre-notifier changes the variant after CoS', cosTo: B1, sender: A1, changes: { esmeVariant: 'B' }, pending: 'updated', afterPending: 'E4' },
@@ -129,12 +130,13 @@ const SR84_SCENARIOS: Sr84Scenario[] = [
   },
   // No change
   { name: 'the pre-notifying user resends the current variant', sender: A1, changes: { esmeVariant: 'A' }, pending: 'nothing', afterPending: 'nothing' },
-  { name: 'another supplier resends the current variant', sender: B1, changes: { esmeVariant: 'A' }, pending: 'E4', afterPending: 'E4' },
+  { name: 'another supplier resends the current variant', sender: B1, changes: { esmeVariant: 'A' }, pending: 'E19', afterPending: 'E19', other: 'E19' },
   { name: 'the pre-notifying user resends every current detail', sender: A1, changes: { ...ESME_SMETS2 }, pending: 'nothing', afterPending: 'nothing' },
-  // Order within rule 5: other field (E5) > not an ESME (E11) > SMETS1 (E5) > not Responsible Supplier (E4)
-  { name: 'order: another field on a GSME', details: GSME_SMETS2, sender: B1, changes: { model: '00050204', esmeVariant: 'A' }, pending: 'E4', afterPending: 'E5' },
-  { name: 'order: a SMETS1 GSME', details: GSME_SMETS1, sender: B1, changes: { esmeVariant: 'A' }, pending: 'E4', afterPending: 'E11' },
-  { name: 'order: a SMETS1 ESME, sender not responsible', details: ESME_SMETS1, sender: B1, changes: { esmeVariant: 'B' }, pending: 'E4', afterPending: 'E5' },
+  // Order within rule 5: other field (E5) > not an ESME (E11) > SMETS1 (E5) > not Responsible Supplier (E4). The
+  // sender is the losing pre-notifier after a Change of Supplier: a party of the device, but not responsible.
+  { name: 'order: another field on a GSME', details: GSME_SMETS2, cosTo: B1, sender: A1, changes: { model: '00050204', esmeVariant: 'A' }, pending: 'E11', afterPending: 'E5' },
+  { name: 'order: a SMETS1 GSME', details: GSME_SMETS1, cosTo: B1, sender: A1, changes: { esmeVariant: 'A' }, pending: 'E11', afterPending: 'E11' },
+  { name: 'order: a SMETS1 ESME, sender not responsible', details: ESME_SMETS1, cosTo: B1, sender: A1, changes: { esmeVariant: 'B' }, pending: 'updated', afterPending: 'E5' },
   { name: 'order: a non-supplier trying everything', details: GSME_SMETS1, sender: NETWORK, changes: { model: '00050204' }, pending: 'E2', afterPending: 'E2', other: 'E2' },
 ];
 

@@ -153,7 +153,7 @@ describe('DeviceWriter against PostgreSQL', () => {
 
     await one(sr(preNotify(device)));
     const notYours = answerOf(await one(sr(update(device, { esmeVariant: 'B' }, B1))));
-    expect(notYours).toMatchObject({ responseCode: 'E4', sender: B1 });
+    expect(notYours).toMatchObject({ responseCode: 'E19', sender: B1 });
     expect((await deviceEvents(device)).map((e) => e.type)).toEqual(['ServiceRequestRefused', 'DevicePreNotified', 'ServiceRequestRefused']);
     await expectProjectionMatchesStream(device);
   });
@@ -201,7 +201,7 @@ describe('DeviceWriter against PostgreSQL', () => {
       'I0 repeated',
       'reported',
       'I0',
-      'E4',
+      'E19',
       'DEVICE_NOT_FOUND',
     ]);
     expect(answerOf(results[4])).toEqual({ ...answerOf(results[1]), repeated: true });
