@@ -157,6 +157,17 @@ describe('the HTTP edge of every service', () => {
       expect(answer.body.errors).toContainEqual({ field: 'limit', reason: 'limit must be a whole number written in digits' });
     });
 
+    it.each([
+      ['a number where the instant goes', ['12', '0b9f5f2e-52d6-4a5e-9a7e-0f6f1c1b2d3e']],
+      ['an instant that is no day of the calendar', ['2026-02-30T00:00:00.000Z', '0b9f5f2e-52d6-4a5e-9a7e-0f6f1c1b2d3e']],
+      ['an instant past year 9999', ['+275760-09-13T00:00:00.000Z', '0b9f5f2e-52d6-4a5e-9a7e-0f6f1c1b2d3e']],
+    ])('a submissions cursor holding %s is refused, not passed to PostgreSQL', async (_what, key) => {
+      const cursor = Buffer.from(JSON.stringify(key), 'utf8').toString('base64url');
+      const answer = await raw('GET', `${intake}/submissions?cursor=${cursor}`, dcc, undefined);
+      expect(answer.status).toBe(400);
+      expect(answer.body.code).toBe('INVALID_CURSOR');
+    });
+
     it('an audit asOf that is no day of the calendar is refused, not read as 2 March', async () => {
       const answer = await raw('GET', `${intake}/audit/streams/party-DCC?asOf=2026-02-30T00:00:00Z`, dcc, undefined);
       expect(answer.status).toBe(400);

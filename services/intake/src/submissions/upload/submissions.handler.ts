@@ -3,7 +3,7 @@ import { Actor } from '@smi/auth';
 import { ItemSource, SubmittingPartyType } from '@smi/contracts';
 import { DomainError } from '@smi/decider';
 import { PostgresEventStore } from '@smi/event-store';
-import { EVENT_STORE, SERVICE_SETTINGS } from '@smi/service-runtime';
+import { EVENT_STORE, SERVICE_SETTINGS, instantProblem } from '@smi/service-runtime';
 import { currentTraceContext } from '@smi/telemetry';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
@@ -135,7 +135,8 @@ export class SubmissionsHandler implements OnApplicationBootstrap, OnModuleDestr
       throw new DomainError('FORBIDDEN_OTHER_PROVIDER', 'a provider sees only its own submissions');
     }
     const after = decodeCursor(cursor, 2);
-    if (after && (Number.isNaN(Date.parse(after[0])) || !UUID.test(after[1]))) {
+    // Strictly: Date.parse reads '12' as a date in 2001, which PostgreSQL then refuses as a timestamp (a 500).
+    if (after && (instantProblem(after[0]) !== undefined || !UUID.test(after[1]))) {
       throw new DomainError('INVALID_CURSOR', 'cursor is not one this API returned; start again without it', { field: 'cursor' });
     }
     const page = await listSubmissions(
