@@ -174,6 +174,12 @@ describe('the HTTP edge of every service', () => {
       expect(answer.body.errors).toEqual([{ field: 'asOf', reason: 'is not a day of the calendar (2026-02-30)' }]);
     });
 
+    it("a device's asOf that is no day of the calendar is refused, not read as 2 March", async () => {
+      const answer = await raw('GET', `${inventory}/devices/00-DB-12-34-56-78-90-A0?asOf=2026-02-30T00:00:00Z`, dcc, undefined);
+      expect(answer.status).toBe(400);
+      expect(answer.body.errors).toEqual([{ field: 'asOf', reason: 'asOf is not a day of the calendar (2026-02-30)' }]);
+    });
+
     it('a relay rewind past the largest position names the field instead of passing on the database text', async () => {
       const operator = await system.token({ party: 'DCC', partyType: 'dcc', roles: ['operator'] });
       const tooLarge = await raw('POST', `${intake}/ops/relay/rewind`, operator, JSON.stringify({ fromPosition: '9999999999999999999' }), 'application/json');

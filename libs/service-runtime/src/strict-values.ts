@@ -13,7 +13,8 @@ export const EARLIEST_YEAR = 1900;
 export const LATEST_YEAR = 2999;
 
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+// Seconds may be left out (09:30Z), as ISO 8601 allows; a zone may not.
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function isRealDay(year: number, month: number, day: number): boolean {
   const date = new Date(Date.UTC(year, month - 1, day));
@@ -33,14 +34,14 @@ export function calendarDateProblem(text: unknown): string | undefined {
 
 /** Why `text` is not an RFC 3339 instant with a zone between the bounds, or undefined when it is. */
 export function instantProblem(text: unknown): string | undefined {
-  const shape = 'must be an instant written yyyy-mm-ddThh:mm:ss with Z or an offset, e.g. 2026-03-07T09:30:00Z';
+  const shape = 'must be an instant written yyyy-mm-ddThh:mm[:ss] with Z or an offset, e.g. 2026-03-07T09:30:00Z';
   if (typeof text !== 'string') return shape;
   const match = INSTANT.exec(text);
   if (!match) return shape;
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number);
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map((part) => Number(part ?? 0));
   if (year < EARLIEST_YEAR || year > LATEST_YEAR) return `must be an instant from ${EARLIEST_YEAR} to ${LATEST_YEAR}`;
   if (!isRealDay(year, month, day)) return `is not a day of the calendar (${match[1]}-${match[2]}-${match[3]})`;
-  if (hour > 23 || minute > 59 || second > 59) return `is not a time of day (${match[4]}:${match[5]}:${match[6]})`;
+  if (hour > 23 || minute > 59 || second > 59) return `is not a time of day (${match[4]}:${match[5]}${match[6] === undefined ? '' : `:${match[6]}`})`;
   const offset = match[8];
   if (offset !== 'Z' && (Number(offset.slice(1, 3)) > 23 || Number(offset.slice(4, 6)) > 59)) return `has an offset that is not one (${offset})`;
   return undefined;

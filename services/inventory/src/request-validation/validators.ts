@@ -85,18 +85,4 @@ export function requireDeviceId(raw: string): string {
   return deviceId;
 }
 
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 
-/** An instant: ISO 8601 date-time with a zone (a time without one would mean different instants to different readers). */
-export function IsIsoDateTime(options?: ValidationOptions): PropertyDecorator {
-  return ValidateBy(
-    {
-      name: 'isIsoDateTime',
-      validator: {
-        validate: (value) => typeof value === 'string' && ISO_DATE_TIME.test(value) && !Number.isNaN(Date.parse(value)),
-        defaultMessage: buildMessage((each) => `${each}$property must be an ISO 8601 date-time with a zone, e.g. 2024-05-01T09:30:00Z`, options),
-      },
-    },
-    options,
-  );
-}

@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { PageCursor, PageLimit } from '@smi/service-runtime';
+import { IsInstant, PageCursor, PageLimit } from '@smi/service-runtime';
 import { IsIn, IsOptional } from 'class-validator';
 import { DEVICE_TYPES, DeviceType, ESME_VARIANTS, EsmeVariant, SMETS_VERSIONS, SMI_STATUSES, SmetsVersion, SmiStatus } from '../device-aggregate';
 import { ManufacturerFilter, ModelFilter, ResponsibleSupplierFilter } from '../request-validation/device-filters';
-import { IsHex, IsIsoDateTime } from '../request-validation/validators';
+import { IsHex } from '../request-validation/validators';
 
 export const MAX_PAGE_SIZE = 500;
 export const DEFAULT_PAGE_SIZE = 100;
@@ -54,7 +54,7 @@ export class DeviceHistoryView {
 export class GetDeviceQuery {
   @ApiPropertyOptional({ example: '2024-05-20T00:00:00Z', description: 'The device as it was at this instant: events recorded up to it.' })
   @IsOptional()
-  @IsIsoDateTime()
+  @IsInstant()
   asOf?: string;
 }
 
