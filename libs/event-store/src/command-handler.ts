@@ -101,7 +101,7 @@ export interface HandleBatchOptions<R> {
 
 /**
  * The write path: one attempt reads every stream the commands name (each aggregate's snapshots, then one read of
- * the events of every stream without a current snapshot), decides the commands in order against state that
+ * all the streams, which brings the events of those without a snapshot at their version), decides the commands in order against state that
  * includes the batch's earlier decisions, appends everything with one appendMany at the versions read, and
  * runs the inline projection, all in one transaction. A lost race (ConcurrencyError: another writer appended
  * to one of the streams first) rolls the attempt back and the whole batch is decided again against the new
@@ -208,7 +208,9 @@ async function readSlots(manager: EntityManager, store: PostgresEventStore, comm
   const byAggregate = new Map<Aggregate<unknown, TypedEvent>, string[]>();
   for (const stream of streams.values()) {
     if (!stream.aggregate.loadSnapshots) continue;
-    byAggregate.set(stream.aggregate, [...(byAggregate.get(stream.aggregate) ?? []), stream.streamId]);
+    const streamIds = byAggregate.get(stream.aggregate) ?? [];
+    streamIds.push(stream.streamId);
+    byAggregate.set(stream.aggregate, streamIds);
   }
   const snapshots = new Map<string, Snapshot<unknown>>();
   for (const [aggregate, streamIds] of byAggregate) {
