@@ -22,7 +22,12 @@ export function toNewEvent<E extends TypedEvent>(event: E): { type: string; data
 
 export interface HandleCommandOptions<C, S, E extends TypedEvent> {
   store: PostgresEventStore;
-  dataSource: DataSource;
+  /**
+   * Where the command runs: a DataSource gives it a transaction of its own; the EntityManager of a transaction in
+   * flight makes it part of that transaction (in a savepoint, so a lost race is retried without undoing the
+   * caller's work).
+   */
+  dataSource: DataSource | EntityManager;
   streamId: string;
   decider: Decider<C, S, E>;
   /** Built per attempt, so a retried command can carry fresh ids or times if it needs to. */
@@ -51,7 +56,8 @@ export async function handleCommand<C, S, E extends TypedEvent>(options: HandleC
   const attempts = options.maxAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await options.dataSource.transaction(async (manager) => {
+      const transactions: Pick<EntityManager, 'transaction'> = options.dataSource;
+      return await transactions.transaction(async (manager) => {
         const history = await options.store.readStream(options.streamId, {}, manager);
         const state = history.map((e) => toDomainEvent<E>(e)).reduce((s, e) => options.decider.evolve(s, e), options.decider.initialState());
         const events = options.decider.decide(options.command, state);
