@@ -15,18 +15,6 @@ export function fold<State, Event>(decider: Pick<Decider<unknown, State, Event>,
   return events.reduce((state, event) => decider.evolve(state, event), decider.initialState());
 }
 
-/** Decides against state rebuilt from history: the usual path for a command handler. */
-export function decideFrom<Command, State, Event>(
-  decider: Decider<Command, State, Event>,
-  history: readonly Event[],
-  command: Command,
-): { state: State; events: Event[]; newState: State } {
-  const state = fold(decider, history);
-  const events = decider.decide(command, state);
-  const newState = events.reduce((s, e) => decider.evolve(s, e), state);
-  return { state, events, newState };
-}
-
 /**
  * Raised by `decide` when a command is invalid in a way that records nothing (rules that record a
  * refusal return a refusal event instead). `code` is stable for API clients and tests.

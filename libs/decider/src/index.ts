@@ -1,2 +1,2 @@
-export { Decider, DomainError, fold, decideFrom } from './decider';
+export { Decider, DomainError, fold } from './decider';
 export { given } from './given-when-then';

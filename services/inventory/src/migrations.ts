@@ -1,3 +1,4 @@
+import { BulkCorrectionStatusFromEvents1770000000000 } from './bulk-corrections/bulk-correction-status.migration';
 import { CreateBulkCorrections1750000000000 } from './bulk-corrections/bulk-corrections.migration';
 import { CreateSmiReadModels1740000000000 } from './smi-read-model/smi-read-model.migration';
 import { CreateVariantOutliersIndex1750000000100 } from './variant-outliers/variant-outliers.migration';
@@ -7,4 +8,5 @@ export const INVENTORY_MIGRATIONS: Array<new () => unknown> = [
   CreateSmiReadModels1740000000000,
   CreateBulkCorrections1750000000000,
   CreateVariantOutliersIndex1750000000100,
+  BulkCorrectionStatusFromEvents1770000000000,
 ];

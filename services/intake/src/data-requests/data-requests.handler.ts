@@ -185,9 +185,8 @@ export class DataRequestsHandler {
   }
 
   private async execute(requestId: string, command: DataRequestCommand, metadata: AppendMetadata): Promise<RecordedEvent[]> {
-    const result = await handleCommand({
+    const result = await handleCommand(this.dataSource, {
       store: this.store,
-      dataSource: this.dataSource,
       streamId: dataRequestStreamId(requestId),
       decider: this.decider,
       command,

@@ -60,9 +60,8 @@ export class FixesHandler {
       fixInformation: dto.fixInformation,
       at: new Date().toISOString(),
     };
-    await handleCommand({
+    await handleCommand(this.dataSource, {
       store: this.store,
-      dataSource: this.dataSource,
       streamId: fixStreamId(fixId),
       decider: fixDecider,
       command,

@@ -63,9 +63,8 @@ export class PartiesHandler {
   }
 
   private async execute(partyId: string, command: PartyCommand, actor: Actor, correlationId: string): Promise<void> {
-    await handleCommand({
+    await handleCommand(this.dataSource, {
       store: this.store,
-      dataSource: this.dataSource,
       streamId: partyStreamId(partyId),
       decider: partyDecider,
       command,

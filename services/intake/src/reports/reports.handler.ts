@@ -25,9 +25,8 @@ export class ReportsHandler {
     const rows: Array<{ n: string }> = await this.dataSource.query(`SELECT nextval('report_number_seq')::text AS n`);
     const reportId = reportIdFor(Number(rows[0].n));
     const now = new Date();
-    await handleCommand({
+    await handleCommand(this.dataSource, {
       store: this.store,
-      dataSource: this.dataSource,
       streamId: reportStreamId(reportId),
       decider: reportDecider,
       command: {

@@ -2,7 +2,7 @@ import { Sender } from '../device-aggregate';
 
 /*
  * A bulk correction job's own stream, `bulk-correction-<job id>`: the job is accepted (the file and who sent
- * it), then completed with the counts of its answers, or failed. Each row's effect is recorded where every
+ * it), then completed with the counts of its answers, or failed, once (the rules: bulk-correction.decider.ts). Each row's effect is recorded where every
  * SR8.4's is, on the device's stream and the Service Request's stream.
  */
 

@@ -1,9 +1,11 @@
-import { PostgresEventStore } from '@smi/event-store';
+import { handleCommand, PostgresEventStore, RecordedEvent } from '@smi/event-store';
 import { DataSource, EntityManager } from 'typeorm';
 import { PartyType, Sender } from '../device-aggregate';
 import { DeviceWork, DeviceWriter } from '../device-writer/device-writer';
 import { InventorySettings } from '../settings';
-import { BulkCorrectionCompleted, BulkCorrectionFailed, RowCounts, bulkCorrectionStreamId } from './bulk-correction-events';
+import { RowCounts, bulkCorrectionStreamId } from './bulk-correction-events';
+import { FailBulkCorrection, RecordBulkCorrectionBatch, bulkCorrectionDecider, isEndedJobRefusal } from './bulk-correction.decider';
+import { projectBulkCorrection } from './bulk-correction.projection';
 import { CorrectionRow, laneOf, readCorrectionRows, rowRequestId } from './correction-file';
 
 export type WorkerSettings = Pick<InventorySettings, 'INVENTORY_BULK_BATCH_SIZE' | 'INVENTORY_BULK_POLL_INTERVAL_MS'>;
@@ -63,8 +65,11 @@ interface JobMeta {
  *
  * A lane's row is locked (FOR UPDATE SKIP LOCKED) by its batch's transaction, so two instances never run the same
  * batch; the one that finds it locked moves on. The job's row is updated last in each batch, so lanes wait on
- * each other only for the moment of a commit; the batch that brings the count of answered rows to the total
- * records BulkCorrectionCompleted.
+ * each other only for the moment of a commit. Each batch ends by putting the job's new totals to the job's own
+ * decider (bulkCorrectionDecider, through handleCommand: the expected version is the stream's): the batch that
+ * answers the last accepted row records BulkCorrectionCompleted, and a batch of a job that has already completed
+ * or failed is refused and rolls back, so a restarted or duplicated worker can neither complete a job twice nor
+ * record anything after its end.
  */
 export class BulkCorrectionWorker {
   private running = false;
@@ -169,55 +174,59 @@ export class BulkCorrectionWorker {
     return attempts === 0 ? 0 : Math.min(MAX_BACKOFF_MS, this.settings.INVENTORY_BULK_POLL_INTERVAL_MS * 2 ** (attempts - 1));
   }
 
-  /** Decides the next batch of one lane in one transaction. */
+  /**
+   * Decides the next batch of one lane in one transaction. The batch is put to the job's decider last, so a batch of
+   * a job that ended meanwhile (completed by another lane or instance, or failed) rolls back whole: nothing recorded.
+   */
   private async processLane(jobId: string, lane: number, meta: JobMeta, cursor: RowCursor): Promise<LaneOutcome> {
-    return this.dataSource.transaction(async (manager) => {
-      const locked: Array<{ last_row: number; status: string }> = await manager.query(
-        `SELECT l.last_row, j.status FROM bulk_correction_lanes l JOIN bulk_corrections j USING (job_id)
-         WHERE l.job_id = $1 AND l.lane = $2 FOR UPDATE OF l SKIP LOCKED`,
-        [jobId, lane],
-      );
-      if (locked.length === 0) return 'busy';
-      const [{ last_row: lastRow, status }] = locked;
-      if (status !== 'queued' && status !== 'running') return 'inactive';
-      const rows = await cursor.take(lastRow, this.settings.INVENTORY_BULK_BATCH_SIZE);
-      if (rows.length === 0) return 'exhausted';
+    try {
+      return await this.dataSource.transaction(async (manager) => {
+        const locked: Array<{ last_row: number; status: string }> = await manager.query(
+          `SELECT l.last_row, j.status FROM bulk_correction_lanes l JOIN bulk_corrections j USING (job_id)
+           WHERE l.job_id = $1 AND l.lane = $2 FOR UPDATE OF l SKIP LOCKED`,
+          [jobId, lane],
+        );
+        if (locked.length === 0) return 'busy';
+        const [{ last_row: lastRow, status }] = locked;
+        // The read model follows the job's events: a job that has ended is skipped without reading its file.
+        if (status !== 'accepted') return 'inactive';
+        const rows = await cursor.take(lastRow, this.settings.INVENTORY_BULK_BATCH_SIZE);
+        if (rows.length === 0) return 'exhausted';
 
-      const { counts, repeated } = await this.decide(manager, jobId, meta, rows);
-      await manager.query(`UPDATE bulk_correction_lanes SET last_row = $3 WHERE job_id = $1 AND lane = $2`, [jobId, lane, rows[rows.length - 1].row]);
-      // Last, so the job's row is held only until this commit: counts added, not overwritten, as lanes interleave.
-      const updated: Array<Array<{ processed_rows: number; total_rows: number; counts: RowCounts; repeated: number; started_at: Date }>> = await manager.query(
-        `UPDATE bulk_corrections j SET
-           processed_rows = j.processed_rows + $2,
-           counts = (SELECT coalesce(jsonb_object_agg(c.code, c.n), '{}'::jsonb) FROM (
-                       SELECT key AS code, sum(value::int) AS n FROM (
-                         SELECT * FROM jsonb_each_text(j.counts) UNION ALL SELECT * FROM jsonb_each_text($3::jsonb)
-                       ) AS both_counts GROUP BY key) AS c),
-           repeated = j.repeated + $4,
-           status = 'running',
-           started_at = coalesce(j.started_at, now()),
-           updated_at = now()
-         WHERE j.job_id = $1
-         RETURNING j.processed_rows, j.total_rows, j.counts, j.repeated, j.started_at`,
-        [jobId, rows.length, JSON.stringify(counts), repeated],
-      );
-      const job = updated[0][0];
-      if (job.processed_rows < job.total_rows) return 'progressed';
-
-      const finishedAt = new Date();
-      const completed: BulkCorrectionCompleted = {
-        type: 'BulkCorrectionCompleted',
-        jobId,
-        rows: job.total_rows,
-        counts: job.counts,
-        repeated: job.repeated,
-        startedAt: new Date(job.started_at).toISOString(),
-        finishedAt: finishedAt.toISOString(),
-      };
-      await this.appendJobEvent(manager, meta, completed);
-      await manager.query(`UPDATE bulk_corrections SET status = 'completed', finished_at = $2 WHERE job_id = $1`, [jobId, finishedAt]);
-      return 'completed';
-    });
+        const { counts, repeated } = await this.decide(manager, jobId, meta, rows);
+        await manager.query(`UPDATE bulk_correction_lanes SET last_row = $3 WHERE job_id = $1 AND lane = $2`, [jobId, lane, rows[rows.length - 1].row]);
+        // Last but the decision, so the job's row is held only until this commit: counts added, not overwritten, as
+        // lanes interleave, and lanes put their batches to the decider one after the other.
+        const updated: Array<Array<{ processed_rows: number; counts: RowCounts; repeated: number; started_at: Date }>> = await manager.query(
+          `UPDATE bulk_corrections j SET
+             processed_rows = j.processed_rows + $2,
+             counts = (SELECT coalesce(jsonb_object_agg(c.code, c.n), '{}'::jsonb) FROM (
+                         SELECT key AS code, sum(value::int) AS n FROM (
+                           SELECT * FROM jsonb_each_text(j.counts) UNION ALL SELECT * FROM jsonb_each_text($3::jsonb)
+                         ) AS both_counts GROUP BY key) AS c),
+             repeated = j.repeated + $4,
+             started_at = coalesce(j.started_at, now()),
+             updated_at = now()
+           WHERE j.job_id = $1
+           RETURNING j.processed_rows, j.counts, j.repeated, j.started_at`,
+          [jobId, rows.length, JSON.stringify(counts), repeated],
+        );
+        const job = updated[0][0];
+        const recorded = await this.record(manager, meta, {
+          type: 'RecordBulkCorrectionBatch',
+          jobId,
+          processedRows: job.processed_rows,
+          counts: job.counts,
+          repeated: job.repeated,
+          startedAt: new Date(job.started_at).toISOString(),
+          at: new Date().toISOString(),
+        });
+        return recorded.length > 0 ? 'completed' : 'progressed';
+      });
+    } catch (error) {
+      if (isEndedJobRefusal(error)) return 'inactive';
+      throw error;
+    }
   }
 
   /** Every readable row becomes an SR8.4 from the uploader; the batch is decided together by DeviceWriter. */
@@ -287,30 +296,43 @@ export class BulkCorrectionWorker {
   }
 
   private async markFailed(jobId: string, reason: string): Promise<void> {
-    await this.dataSource.transaction(async (manager) => {
-      const locked: Array<{ status: string; processed_rows: number }> = await manager.query(
-        `SELECT status, processed_rows FROM bulk_corrections WHERE job_id = $1 FOR UPDATE`,
-        [jobId],
-      );
-      if (locked.length === 0 || (locked[0].status !== 'queued' && locked[0].status !== 'running')) return;
-      const failedAt = new Date();
-      const failed: BulkCorrectionFailed = { type: 'BulkCorrectionFailed', jobId, processedRows: locked[0].processed_rows, reason, failedAt: failedAt.toISOString() };
-      await this.appendJobEvent(manager, await this.metaOf(jobId), failed);
-      await manager.query(`UPDATE bulk_corrections SET status = 'failed', failure = $2, finished_at = $3, updated_at = now() WHERE job_id = $1`, [jobId, reason, failedAt]);
+    const failed = await this.dataSource.transaction(async (manager) => {
+      // Locked, so the rows answered are counted after any batch still committing.
+      const locked: Array<{ processed_rows: number }> = await manager.query(`SELECT processed_rows FROM bulk_corrections WHERE job_id = $1 FOR UPDATE`, [jobId]);
+      if (locked.length === 0) return false;
+      try {
+        const command: FailBulkCorrection = { type: 'FailBulkCorrection', jobId, processedRows: locked[0].processed_rows, reason, at: new Date().toISOString() };
+        await this.record(manager, await this.metaOf(jobId), command);
+        return true;
+      } catch (error) {
+        // It completed (or failed) meanwhile: an ended job stays as it ended.
+        if (isEndedJobRefusal(error)) return false;
+        throw error;
+      }
     });
-    this.logger.error({ msg: 'bulk correction failed', jobId, reason });
+    if (failed) this.logger.error({ msg: 'bulk correction failed', jobId, reason });
     await this.dropCursors(jobId);
   }
 
-  /** A job ends once: its stream holds only BulkCorrectionAccepted (version 1) until then. */
-  private async appendJobEvent(manager: EntityManager, meta: JobMeta, event: BulkCorrectionCompleted | BulkCorrectionFailed): Promise<void> {
-    const { type, ...data } = event;
-    await this.store.append(bulkCorrectionStreamId(event.jobId), [{ type, data }], 1, { correlationId: meta.correlationId, actor: { ...meta.sender, roles: [...meta.sender.roles] } }, manager);
+  /**
+   * Puts a command to the job's decider in the caller's transaction: the job's stream is read, the command decided
+   * against it and its events appended at the version read, with the job's row following them.
+   */
+  private async record(manager: EntityManager, meta: JobMeta, command: RecordBulkCorrectionBatch | FailBulkCorrection): Promise<RecordedEvent[]> {
+    const { recorded } = await handleCommand(manager, {
+      store: this.store,
+      streamId: bulkCorrectionStreamId(command.jobId),
+      decider: bulkCorrectionDecider,
+      command,
+      metadata: { correlationId: meta.correlationId, actor: { ...meta.sender, roles: [...meta.sender.roles] } },
+      project: projectBulkCorrection,
+    });
+    return recorded;
   }
 
   private async activeJobs(): Promise<string[]> {
     const rows: Array<{ job_id: string }> = await this.dataSource.query(
-      `SELECT job_id FROM bulk_corrections WHERE status IN ('queued', 'running') ORDER BY accepted_at, job_id LIMIT $1`,
+      `SELECT job_id FROM bulk_corrections WHERE status = 'accepted' ORDER BY accepted_at, job_id LIMIT $1`,
       [JOBS_AT_ONCE],
     );
     return rows.map((r) => r.job_id);

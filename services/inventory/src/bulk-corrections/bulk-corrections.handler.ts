@@ -1,14 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Actor } from '@smi/auth';
 import { DomainError } from '@smi/decider';
-import { NO_STREAM, PostgresEventStore } from '@smi/event-store';
+import { handleCommand, PostgresEventStore } from '@smi/event-store';
 import { EVENT_STORE, SERVICE_SETTINGS } from '@smi/service-runtime';
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { parseDccUserId, PartyType, Sender } from '../device-aggregate';
 import { InventorySettings } from '../settings';
-import { BulkCorrectionAccepted, bulkCorrectionStreamId } from './bulk-correction-events';
-
+import { bulkCorrectionStreamId } from './bulk-correction-events';
+import { AcceptBulkCorrection, bulkCorrectionDecider } from './bulk-correction.decider';
+import { projectBulkCorrection } from './bulk-correction.projection';
 import { BulkCorrectionView } from './bulk-corrections.dto';
 import { JobRow, toView } from './bulk-corrections.queries';
 import { CorrectionFileProblem, readCorrectionRows } from './correction-file';
@@ -22,8 +23,9 @@ export const FILE_CHUNK_BYTES = 1024 * 1024;
 
 /**
  * Takes a correction file in: streams it once, storing it as received while reading it as a correction file,
- * and only when the whole file has been read and found to be one records BulkCorrectionAccepted and queues the
- * job. A file that is not (not CSV, no header, wrong header, no rows, too large) leaves nothing behind.
+ * and only when the whole file has been read and found to be one accepts the job (bulkCorrectionDecider: it
+ * records BulkCorrectionAccepted) and queues it in the same transaction. A file that is not (not CSV, no header,
+ * wrong header, no rows, too large) leaves nothing behind.
  *
  * The upload is not one transaction: the file arrives at the client's pace, and an open writing transaction
  * would hold back every reader of the event store (the relay reads only below the oldest transaction in flight).
@@ -47,31 +49,34 @@ export class BulkCorrectionsHandler {
        VALUES ($1, 'receiving', $2, $3, $4, $5::jsonb, $6, $7)`,
       [jobId, sender.userId, sender.partyId, sender.partyType, JSON.stringify(sender.roles), correlationId, upload.fileName],
     );
+    let job: JobRow | undefined;
     try {
       const { fileHash, fileBytes, rows } = await this.receive(jobId, upload);
       if (rows === 0) throw new CorrectionFileProblem('NO_ROWS', 'the file has a header but no rows to correct');
-      const job = await this.dataSource.transaction(async (manager) => {
-        const acceptedAt = new Date().toISOString();
-        const accepted: BulkCorrectionAccepted = { type: 'BulkCorrectionAccepted', jobId, fileName: upload.fileName, fileHash, fileBytes, rows, sender, acceptedAt };
-        const { type, ...data } = accepted;
-        await this.store.append(bulkCorrectionStreamId(jobId), [{ type, data }], NO_STREAM, { correlationId, actor: { ...sender, roles: [...sender.roles] } }, manager);
-        // Fixed for the job's life: which lane a row is in must not change when the setting does.
-        const lanes = Math.min(this.settings.INVENTORY_BULK_LANES, rows);
-        await manager.query(
-          `UPDATE bulk_corrections SET status = 'queued', file_hash = $2, file_bytes = $3, total_rows = $4, lanes = $5, accepted_at = $6, updated_at = now()
-           WHERE job_id = $1`,
-          [jobId, fileHash, fileBytes, rows, lanes, acceptedAt],
-        );
-        await manager.query(`INSERT INTO bulk_correction_lanes (job_id, lane) SELECT $1, generate_series(0, $2 - 1)`, [jobId, lanes]);
-        const stored: JobRow[] = await manager.query(`SELECT * FROM bulk_corrections WHERE job_id = $1`, [jobId]);
-        return stored[0];
+      // Fixed for the job's life: which lane a row is in must not change when the setting does.
+      const lanes = Math.min(this.settings.INVENTORY_BULK_LANES, rows);
+      const command: AcceptBulkCorrection = { type: 'AcceptBulkCorrection', jobId, fileName: upload.fileName, fileHash, fileBytes, rows, sender, at: new Date().toISOString() };
+      await handleCommand(this.dataSource, {
+        store: this.store,
+        streamId: bulkCorrectionStreamId(jobId),
+        decider: bulkCorrectionDecider,
+        command,
+        metadata: { correlationId, actor: { ...sender, roles: [...sender.roles] } },
+        project: async (manager, recorded) => {
+          await projectBulkCorrection(manager, recorded);
+          // The job's queue: its lanes, each where it has got to.
+          await manager.query(`UPDATE bulk_corrections SET lanes = $2 WHERE job_id = $1`, [jobId, lanes]);
+          await manager.query(`INSERT INTO bulk_correction_lanes (job_id, lane) SELECT $1, generate_series(0, $2 - 1)`, [jobId, lanes]);
+          [job] = await manager.query(`SELECT * FROM bulk_corrections WHERE job_id = $1`, [jobId]);
+        },
       });
-      this.worker.wake();
-      return toView(job);
     } catch (error) {
+      // Nothing was accepted (the acceptance's transaction rolled back with it): the stored pieces go too.
       await this.dataSource.query(`DELETE FROM bulk_corrections WHERE job_id = $1`, [jobId]);
       throw error;
     }
+    this.worker.wake();
+    return toView(job!);
   }
 
   /** Stores the file's bytes as they arrive and reads them as a correction file at the same time. */

@@ -1,12 +1,14 @@
 import { Actor } from '@smi/auth';
 import { eventSchemaErrors } from '@smi/contracts';
-import { GlobalCheckpoint, PostgresEventStore } from '@smi/event-store';
+import { GlobalCheckpoint, handleCommand, PostgresEventStore } from '@smi/event-store';
 import { PLATFORM_MIGRATIONS } from '@smi/service-runtime';
 import { createTestDatabase, TestDatabase } from '@smi/testing';
 import { DataSource } from 'typeorm';
 import { Sender, deviceDecider } from '../device-aggregate';
 import { DeviceWriter } from '../device-writer/device-writer';
 import { INVENTORY_MIGRATIONS } from '../migrations';
+import { bulkCorrectionDecider } from './bulk-correction.decider';
+import { projectBulkCorrection } from './bulk-correction.projection';
 import { BatchOutcome, BulkCorrectionWorker } from './bulk-correction.worker';
 import { BulkCorrectionsHandler, FILE_CHUNK_BYTES } from './bulk-corrections.handler';
 import { BulkCorrectionsQueries } from './bulk-corrections.queries';
@@ -186,7 +188,7 @@ describe('bulk corrections against PostgreSQL', () => {
     const job = await handler().accept(upload(fileFor(ids, 'BD')), A, 'upload-3');
     await runToEnd(job.jobId, worker());
     // As if the progress had been lost after the rows were decided.
-    await dataSource.query(`UPDATE bulk_corrections SET status = 'running', processed_rows = 0, counts = '{}', repeated = 0 WHERE job_id = $1`, [job.jobId]);
+    await dataSource.query(`UPDATE bulk_corrections SET status = 'accepted', processed_rows = 0, counts = '{}', repeated = 0 WHERE job_id = $1`, [job.jobId]);
     await dataSource.query(`UPDATE bulk_correction_lanes SET last_row = 0 WHERE job_id = $1`, [job.jobId]);
     await dataSource.query(`DELETE FROM bulk_correction_rows WHERE job_id = $1`, [job.jobId]);
     await dataSource.query(`DELETE FROM events WHERE stream_id = $1 AND event_type = 'BulkCorrectionCompleted'`, [`bulk-correction-${job.jobId}`]);
@@ -198,6 +200,55 @@ describe('bulk corrections against PostgreSQL', () => {
     // Only the job's completion was recorded again.
     expect(Number((await dataSource.query(`SELECT count(*)::int AS n FROM events`))[0].n)).toBe(eventsBefore + 1);
     expect(await corrections(ids)).toBe(5);
+  });
+
+  it('a job completes once: two workers racing to its end record one BulkCorrectionCompleted', async () => {
+    const ids = await esmes(9);
+    const job = await handler(3).accept(upload(fileFor(ids, 'C')), A, 'upload-race');
+    const ends = await Promise.all([runToEnd(job.jobId, worker()), runToEnd(job.jobId, worker())]);
+    expect(ends.map((outcomes) => outcomes[outcomes.length - 1]).sort()).toEqual(['completed', 'inactive']);
+    expect((await store.readStream(`bulk-correction-${job.jobId}`)).map((e) => e.type)).toEqual(['BulkCorrectionAccepted', 'BulkCorrectionCompleted']);
+    expect(await queries.get(job.jobId, A)).toMatchObject({ status: 'completed', processedRows: 9, counts: { I0: 9 } });
+    expect(await corrections(ids)).toBe(9);
+  });
+
+  it('a restarted worker that finds a completed job still running (its progress lost) cannot complete it again, and records nothing', async () => {
+    const ids = await esmes(5);
+    const job = await handler(2).accept(upload(fileFor(ids, 'CD')), A, 'upload-again');
+    await runToEnd(job.jobId, worker());
+    const completed = await store.readStream(`bulk-correction-${job.jobId}`);
+    // As if the job's working state had gone back to before its rows were answered; its events stay as recorded.
+    await dataSource.query(`UPDATE bulk_corrections SET status = 'accepted', processed_rows = 0, counts = '{}', repeated = 0 WHERE job_id = $1`, [job.jobId]);
+    await dataSource.query(`UPDATE bulk_correction_lanes SET last_row = 0 WHERE job_id = $1`, [job.jobId]);
+    await dataSource.query(`DELETE FROM bulk_correction_rows WHERE job_id = $1`, [job.jobId]);
+    const eventsBefore = Number((await dataSource.query(`SELECT count(*)::int AS n FROM events`))[0].n);
+
+    expect(await runToEnd(job.jobId, worker())).toEqual(['inactive']);
+    expect(await store.readStream(`bulk-correction-${job.jobId}`)).toEqual(completed);
+    expect(Number((await dataSource.query(`SELECT count(*)::int AS n FROM events`))[0].n)).toBe(eventsBefore);
+    // The refused batches rolled back whole: no answers recorded for them either.
+    expect(await resultRows(job.jobId)).toEqual([]);
+  });
+
+  it('a failed job records nothing more: a worker that still runs it is refused the rest of its rows and the completion', async () => {
+    const ids = await esmes(4);
+    const job = await handler(1).accept(upload(fileFor(ids, 'BD')), A, 'upload-failed');
+    expect(await worker().processBatch(job.jobId)).toBe('progressed');
+    // Another instance gives the job up; a worker that read the job before that goes on with its last row.
+    await handleCommand(dataSource, {
+      store,
+      streamId: `bulk-correction-${job.jobId}`,
+      decider: bulkCorrectionDecider,
+      command: { type: 'FailBulkCorrection', jobId: job.jobId, processedRows: 3, reason: 'given up', at: new Date().toISOString() },
+      metadata: { correlationId: 'upload-failed' },
+      project: projectBulkCorrection,
+    });
+    await dataSource.query(`UPDATE bulk_corrections SET status = 'accepted' WHERE job_id = $1`, [job.jobId]);
+
+    expect(await worker().processBatch(job.jobId)).toBe('inactive');
+    expect((await store.readStream(`bulk-correction-${job.jobId}`)).map((e) => e.type)).toEqual(['BulkCorrectionAccepted', 'BulkCorrectionFailed']);
+    expect((await resultRows(job.jobId)).map((r) => r.row_no)).toEqual([1, 2, 3]);
+    expect(await corrections(ids)).toBe(3);
   });
 
   it('a refused upload leaves nothing behind, even when the problem is past the first stored megabyte', async () => {
@@ -217,11 +268,12 @@ describe('bulk corrections against PostgreSQL', () => {
   it('a job whose stored file no longer holds its rows fails, with an event saying why', async () => {
     const ids = await esmes(4);
     const job = await handler().accept(upload(fileFor(ids)), A, 'upload-5');
-    await dataSource.query(`UPDATE bulk_corrections SET total_rows = 9 WHERE job_id = $1`, [job.jobId]);
+    // The stored file loses its last two rows: the job can never answer the rows it accepted.
+    await dataSource.query(`UPDATE bulk_correction_files SET bytes = $2 WHERE job_id = $1 AND chunk = 0`, [job.jobId, Buffer.from(fileFor(ids.slice(0, 2)))]);
     const outcomes = await runToEnd(job.jobId, worker());
     expect(outcomes[outcomes.length - 1]).toBe('failed');
     const failed = await queries.get(job.jobId, A);
-    expect(failed).toMatchObject({ status: 'failed', failure: expect.stringMatching(/holds 4 rows, but 9 rows were accepted/) });
+    expect(failed).toMatchObject({ status: 'failed', failure: expect.stringMatching(/holds 2 rows, but 4 rows were accepted/) });
     expect((await store.readStream(`bulk-correction-${job.jobId}`)).map((e) => e.type)).toEqual(['BulkCorrectionAccepted', 'BulkCorrectionFailed']);
   });
   // Last on purpose: by now the jobs above have recorded accepted, completed and failed jobs and every kind of row

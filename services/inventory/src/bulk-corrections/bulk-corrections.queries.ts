@@ -7,7 +7,8 @@ import { RESULTS_HEADER, resultsLine } from './correction-file';
 
 export interface JobRow {
   job_id: string;
-  status: JobStatus | 'receiving';
+  /** As the job's events say (bulk-correction.projection.ts); `receiving` while there are none yet. */
+  status: 'receiving' | 'accepted' | 'completed' | 'failed';
   sender_user_id: string;
   sender_party_id: string;
   sender_party_type: string;
@@ -90,7 +91,7 @@ export function toView(row: JobRow): BulkCorrectionView {
   const iso = (value: Date | null) => (value === null ? null : new Date(value).toISOString());
   return {
     jobId: row.job_id,
-    status: row.status === 'receiving' ? 'queued' : row.status,
+    status: statusOf(row),
     fileName: row.file_name,
     fileHash: row.file_hash ?? '',
     fileBytes: Number(row.file_bytes),
@@ -105,4 +106,10 @@ export function toView(row: JobRow): BulkCorrectionView {
     ...(row.failure ? { failure: row.failure } : {}),
     results: `/bulk-corrections/${row.job_id}/results`,
   };
+}
+
+/** An accepted job is `queued` until its first batch has been answered, then `running`. */
+function statusOf(row: JobRow): JobStatus {
+  if (row.status === 'completed' || row.status === 'failed') return row.status;
+  return row.started_at === null ? 'queued' : 'running';
 }

@@ -1,15 +1,5 @@
-import { Decider, DomainError, fold } from '@smi/decider';
-import {
-  Actor,
-  AppendRequest,
-  ConcurrencyError,
-  NO_STREAM,
-  NewEvent,
-  PostgresEventStore,
-  RecordedEvent,
-  toDomainEvent,
-  toNewEvent,
-} from '@smi/event-store';
+import { Decider, DomainError } from '@smi/decider';
+import { Actor, Aggregate, BatchCommand, NewEvent, PostgresEventStore, StreamRef, WrittenStream, handleBatch } from '@smi/event-store';
 import { DataSource, EntityManager } from 'typeorm';
 import {
   answered,
@@ -57,166 +47,115 @@ export type DeviceWorkResult =
 
 const DEVICE_STREAM_PREFIX = 'device-';
 
-/** Enough for every realistic pile-up on one device: each lost race means another writer won. */
-const DEFAULT_MAX_ATTEMPTS = 20;
-
-interface DeviceSlot {
-  streamId: string;
-  state: DeviceState;
-  /** Stream version as read: the expected version of the append. */
-  version: number;
-  pending: NewEvent[];
-}
+/** A Service Request's stream holds its answer: the first one stands, so a repeated RequestID finds it and records nothing. */
+type RequestRecord = ServiceRequestAnswered | undefined;
+const serviceRequests: Aggregate<RequestRecord, ServiceRequestAnswered> = {
+  initialState: () => undefined,
+  evolve: (earlier, event) => earlier ?? (event.type === SERVICE_REQUEST_ANSWERED ? event : undefined),
+};
 
 /**
- * The inventory's write path for one command or a batch of them (the Kafka consumer hands over up to 500).
+ * The inventory's write path for one command or a batch of them (the Kafka consumer hands over up to 500), on the
+ * libraries' handleBatch: every device stream and Service Request stream the batch touches read at once, the
+ * commands decided in order against state that includes the batch's own earlier decisions (a device twice in a
+ * batch sees its first change), one appendMany — device streams at the version read, request streams as new
+ * streams — and the inline read models in the same transaction. A lost race decides the batch again, so a
+ * concurrent command is neither lost nor applied twice, and a concurrent duplicate RequestID finds the winner's answer.
  *
- * One attempt reads every device stream and Service Request stream the batch touches in one query, decides
- * the commands in order against state that includes the batch's own earlier decisions (a device twice in a
- * batch sees its first change), appends everything with one appendMany — device streams at the version read,
- * request streams as new streams — and updates the inline read models in the same transaction.
- *
- * A lost race (ConcurrencyError: another transaction appended to one of the streams first) rolls the attempt
- * back and the whole batch is decided again against the new state, so a concurrent command is neither lost
- * nor applied twice, and a concurrent duplicate RequestID finds the winner's answer.
+ * A device's smi_devices row is its snapshot: written in the transaction of its events, it is the stream's state at
+ * the row's version, and is taken where that is still the stream's version.
  */
 export class DeviceWriter {
+  private readonly devices: Aggregate<DeviceState, DeviceEvent>;
+
   constructor(
     private readonly store: PostgresEventStore,
     private readonly decider: DeviceDecider,
-  ) {}
+  ) {
+    this.devices = {
+      initialState: () => decider.initialState(),
+      evolve: (state, event) => decider.evolve(state, event),
+      loadSnapshots: async (manager, streamIds) => {
+        const snapshots = await readDeviceSnapshots(manager, streamIds.map((streamId) => streamId.slice(DEVICE_STREAM_PREFIX.length)));
+        return new Map(snapshots.map(({ device, version }) => [`${DEVICE_STREAM_PREFIX}${device.deviceId}`, { state: device, version }]));
+      },
+    };
+  }
 
   /**
-   * Decides and appends with retries. Each attempt runs in a transaction of `runner`: a new one on a
-   * DataSource, a savepoint inside the caller's transaction on an EntityManager (the consumer's inbox
-   * transaction), so a retry undoes only this attempt.
+   * Decides and appends, retried on a lost race. `runner` is a DataSource (a new transaction) or the EntityManager of
+   * the caller's transaction (the consumer's inbox transaction: each attempt is a savepoint of it).
    */
-  async write(runner: DataSource | EntityManager, works: DeviceWork[], maxAttempts = DEFAULT_MAX_ATTEMPTS): Promise<DeviceWorkResult[]> {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await runner.transaction((manager) => this.decideAndAppend(manager, works));
-      } catch (error) {
-        if (error instanceof ConcurrencyError && attempt < maxAttempts) continue;
-        throw error;
-      }
-    }
-  }
-
-  /** One attempt inside `manager`'s transaction; throws ConcurrencyError when it lost a race. */
-  async decideAndAppend(manager: EntityManager, works: DeviceWork[]): Promise<DeviceWorkResult[]> {
+  async write(runner: DataSource | EntityManager, works: DeviceWork[]): Promise<DeviceWorkResult[]> {
     if (works.length === 0) return [];
-    const keys = works.map(streamsOf);
-    const deviceStreams = new Set<string>();
-    const requestStreams = new Set<string>();
-    for (const key of keys) {
-      if (key instanceof DomainError) continue;
-      deviceStreams.add(key.device);
-      if (key.request) requestStreams.add(key.request);
-    }
-
-    const devices = new Map<string, DeviceSlot>();
-    // A device's smi_devices row is written in the transaction of its events: a snapshot of the stream at the
-    // row's version. Taken only when that is the stream's version now; any other device (one with only refusals
-    // has no row) is folded from its stream.
-    for (const snapshot of await readDeviceSnapshots(manager, [...deviceStreams].map((streamId) => streamId.slice(DEVICE_STREAM_PREFIX.length)))) {
-      if (snapshot.version !== snapshot.streamVersion) continue;
-      const streamId = `${DEVICE_STREAM_PREFIX}${snapshot.device.deviceId}`;
-      devices.set(streamId, { streamId, state: snapshot.device, version: snapshot.version, pending: [] });
-    }
-    const histories = await this.store.readStreams([...requestStreams, ...[...deviceStreams].filter((streamId) => !devices.has(streamId))], manager);
-
-    const answers = new Map<string, ServiceRequestAnswered>();
-    for (const [streamId, history] of histories) {
-      if (isRequestStream(streamId)) {
-        const first = history.find((e) => e.type === SERVICE_REQUEST_ANSWERED);
-        if (first) answers.set(streamId, toDomainEvent<ServiceRequestAnswered>(first));
-      } else {
-        devices.set(streamId, {
-          streamId,
-          state: fold(this.decider, history.map((e) => toDomainEvent<DeviceEvent>(e))),
-          version: history.length === 0 ? 0 : history[history.length - 1].streamVersion,
-          pending: [],
-        });
-      }
-    }
-
-    const requestAppends: AppendRequest[] = [];
-    const newAnswers: Array<{ answer: ServiceRequestAnswered; correlationId: string; streamId: string }> = [];
-    const results: DeviceWorkResult[] = works.map((work, i) => {
-      const key = keys[i];
-      if (key instanceof DomainError) return { kind: 'refused', error: key };
-      const slot = devices.get(key.device) as DeviceSlot;
-      try {
-        if (work.kind === 'service-request') {
-          const requestStream = key.request as string;
-          const earlier = answers.get(requestStream);
-          if (earlier) return { kind: 'answered', answer: earlier, repeated: true };
-          // The decider reads (and refuses) the sender first, so the metadata is built from a checked one.
-          const { response, events } = decideServiceRequest(work.command, slot.state, this.decider);
-          const metadata = eventMetadata(work, response.requestId);
-          this.apply(slot, events, metadata);
-          const answer = answered(response, {
-            deviceId: normaliseDeviceId(work.command.deviceId),
-            sender: canonicalSender(work.command.sender),
-            channel: work.channel,
-            receivedAt: work.command.at,
-          });
-          answers.set(requestStream, answer);
-          requestAppends.push({ streamId: requestStream, events: [{ ...toNewEvent(answer), metadata }], expectedVersion: NO_STREAM });
-          newAnswers.push({ answer, correlationId: work.correlationId, streamId: requestStream });
-          return { kind: 'answered', answer, repeated: false };
-        }
-        const events = this.decider.decide(work.command, slot.state);
-        this.apply(slot, events, eventMetadata(work, work.command.requestId));
-        return { kind: 'reported', events, device: slot.state as Device };
-      } catch (error) {
-        if (error instanceof DomainError) return { kind: 'refused', error };
-        throw error;
-      }
+    const outcomes = await handleBatch(runner, {
+      store: this.store,
+      commands: works.map((work) => this.command(work)),
+      metadata: { correlationId: works[0].correlationId },
+      project: (manager, written) => project(manager, written.of(this.devices), written.of(serviceRequests)),
     });
-
-    const deviceAppends: AppendRequest[] = [...devices.values()]
-      .filter((slot) => slot.pending.length > 0)
-      .map((slot) => ({ streamId: slot.streamId, events: slot.pending, expectedVersion: slot.version === 0 ? NO_STREAM : slot.version }));
-    const appended = await this.store.appendMany([...deviceAppends, ...requestAppends], { correlationId: works[0].correlationId }, manager);
-    await this.project(manager, appended, devices, newAnswers);
-    return results;
+    return outcomes.map((outcome) => (outcome.kind === 'refused' ? outcome : outcome.value));
   }
 
-  private apply(slot: DeviceSlot, events: DeviceEvent[], metadata: NewEvent['metadata']): void {
-    for (const event of events) {
-      slot.state = this.decider.evolve(slot.state, event);
-      slot.pending.push({ ...toNewEvent(event), metadata });
+  private command(work: DeviceWork): BatchCommand<DeviceWorkResult> {
+    const key = streamsOf(work);
+    // A command whose device or RequestID cannot be read names no stream: it is refused as it is decided.
+    if (key instanceof DomainError) {
+      return {
+        streams: [],
+        decide: () => {
+          throw key;
+        },
+      };
     }
-  }
-
-  private async project(
-    manager: EntityManager,
-    appended: Array<{ streamId: string; nextVersion: number; events: RecordedEvent[] }>,
-    devices: Map<string, DeviceSlot>,
-    newAnswers: Array<{ answer: ServiceRequestAnswered; correlationId: string; streamId: string }>,
-  ): Promise<void> {
-    const byStream = new Map(appended.map((a) => [a.streamId, a]));
-    const deviceRows: DeviceRowUpdate[] = [];
-    for (const slot of devices.values()) {
-      const result = byStream.get(slot.streamId);
-      // A device that is not in the SMI (an E19 refusal is all its stream holds) has no row.
-      if (!result || result.events.length === 0 || slot.state.kind !== 'device') continue;
-      deviceRows.push({
-        device: slot.state,
-        version: result.nextVersion,
-        createdAt: result.events[0].recordedAt,
-        updatedAt: result.events[result.events.length - 1].recordedAt,
-      });
+    const device: StreamRef<DeviceState, DeviceEvent> = { aggregate: this.devices, streamId: key.device };
+    if (work.kind === 'report') {
+      return {
+        streams: [device],
+        decide: (decisions) => {
+          const events = this.decider.decide(work.command, decisions.state(device));
+          return { kind: 'reported', events, device: decisions.record(device, events, eventMetadata(work, work.command.requestId)) as Device };
+        },
+      };
     }
-    const requestRows: ServiceRequestRowInsert[] = newAnswers.map(({ answer, correlationId, streamId }) => ({
-      answer,
-      correlationId,
-      position: (byStream.get(streamId) as { events: RecordedEvent[] }).events[0].position,
-    }));
-    await upsertDevices(manager, deviceRows);
-    await insertServiceRequests(manager, requestRows);
+    const request: StreamRef<RequestRecord, ServiceRequestAnswered> = { aggregate: serviceRequests, streamId: key.request as string };
+    return {
+      streams: [device, request],
+      decide: (decisions) => {
+        const earlier = decisions.state(request);
+        if (earlier) return { kind: 'answered', answer: earlier, repeated: true };
+        // The decider reads (and refuses) the sender first, so the metadata is built from a checked one.
+        const { response, events } = decideServiceRequest(work.command, decisions.state(device), this.decider);
+        const metadata = eventMetadata(work, response.requestId);
+        decisions.record(device, events, metadata);
+        const answer = answered(response, {
+          deviceId: normaliseDeviceId(work.command.deviceId),
+          sender: canonicalSender(work.command.sender),
+          channel: work.channel,
+          receivedAt: work.command.at,
+        });
+        decisions.record(request, [answer], metadata);
+        return { kind: 'answered', answer, repeated: false };
+      },
+    };
   }
+}
+
+/** One upsert for every device the batch changed, one insert for every request it answered. */
+async function project(manager: EntityManager, devices: WrittenStream<DeviceState>[], requests: WrittenStream<RequestRecord>[]): Promise<void> {
+  const deviceRows: DeviceRowUpdate[] = [];
+  for (const { state, version, recorded } of devices) {
+    // A device that is not in the SMI (an E19 refusal is all its stream holds) has no row.
+    if (state.kind !== 'device') continue;
+    deviceRows.push({ device: state, version, createdAt: recorded[0].recordedAt, updatedAt: recorded[recorded.length - 1].recordedAt });
+  }
+  const requestRows: ServiceRequestRowInsert[] = requests.map(({ state, recorded: [record] }) => ({
+    answer: state as ServiceRequestAnswered,
+    correlationId: record.metadata.correlationId,
+    position: record.position,
+  }));
+  await upsertDevices(manager, deviceRows);
+  await insertServiceRequests(manager, requestRows);
 }
 
 function streamsOf(work: DeviceWork): { device: string; request?: string } | DomainError {
@@ -228,10 +167,6 @@ function streamsOf(work: DeviceWork): { device: string; request?: string } | Dom
     if (error instanceof DomainError) return error;
     throw error;
   }
-}
-
-function isRequestStream(streamId: string): boolean {
-  return streamId.startsWith('service-request-');
 }
 
 /** Who and why, on every event: the sender as actor, the correlation id, how the command arrived and its id. */

@@ -20,20 +20,18 @@ export interface DeviceSnapshot {
   device: Device;
   /** Stream version the row was written at. */
   version: number;
-  /** The device stream's version now (0 when it has no events). */
-  streamVersion: number;
 }
 
 /**
- * The rows of these devices, each with its stream's current version: where they agree, the row is the state the
- * stream folds to, read as one narrow row instead of every event with its JSON. Devices without a row are left out.
+ * The rows of these devices: each is the state its stream folds to at the row's version, read as one narrow row
+ * instead of every event with its JSON (the write path takes it where that is still the stream's version).
+ * Devices without a row are left out.
  */
 export async function readDeviceSnapshots(manager: EntityManager, deviceIds: string[]): Promise<DeviceSnapshot[]> {
   if (deviceIds.length === 0) return [];
   const rows: Array<Record<string, string | number | null>> = await manager.query(
     `SELECT d.device_id, d.device_type, d.manufacturer, d.model, d.firmware_version, d.smets_version, d.esme_variant, d.status,
-       d.prenotifying_user, d.prenotifying_party, d.responsible_supplier, d.responsible_supplier_user, d.version,
-       (SELECT max(e.stream_version) FROM events e WHERE e.stream_id = 'device-' || d.device_id) AS stream_version
+       d.prenotifying_user, d.prenotifying_party, d.responsible_supplier, d.responsible_supplier_user, d.version
      FROM smi_devices d WHERE d.device_id = ANY($1::text[])`,
     [deviceIds],
   );
@@ -54,7 +52,6 @@ export async function readDeviceSnapshots(manager: EntityManager, deviceIds: str
       responsibleSupplierUser: r.responsible_supplier_user,
     } as Device,
     version: Number(r.version),
-    streamVersion: Number(r.stream_version ?? 0),
   }));
 }
 

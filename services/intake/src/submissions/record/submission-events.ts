@@ -1,4 +1,5 @@
 import { SubmissionRecordedData } from '@smi/contracts';
+import { Decider, DomainError } from '@smi/decider';
 import { SubmissionReport } from './submission-report';
 
 export type SubmissionRecorded = { type: 'SubmissionRecorded' } & SubmissionRecordedData;
@@ -23,3 +24,25 @@ export function submissionRecorded(report: SubmissionReport): SubmissionRecorded
     receivedAt: report.receivedAt,
   };
 }
+
+/** Closes a submission with its finished report. */
+export interface RecordSubmission {
+  readonly type: 'RecordSubmission';
+  readonly report: SubmissionReport;
+}
+
+export interface SubmissionState {
+  readonly recorded: boolean;
+}
+
+/** A submission is recorded once, when its file has been read to the end. */
+export const submissionDecider: Decider<RecordSubmission, SubmissionState, SubmissionRecorded> = {
+  initialState: () => ({ recorded: false }),
+  evolve: () => ({ recorded: true }),
+  decide(command, state) {
+    if (state.recorded) {
+      throw new DomainError('SUBMISSION_ALREADY_RECORDED', `submission ${command.report.submissionId} is recorded already`, { submissionId: command.report.submissionId });
+    }
+    return [submissionRecorded(command.report)];
+  },
+};

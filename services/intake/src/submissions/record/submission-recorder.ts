@@ -1,11 +1,19 @@
 import { SubmittingPartyType } from '@smi/contracts';
-import { Actor, AppendMetadata, AppendRequest, NO_STREAM, PostgresEventStore, toNewEvent } from '@smi/event-store';
-import { DataSource, QueryRunner } from 'typeorm';
-import { ItemState, NO_OTHER_PROVIDERS, deviceKey, itemDecider, itemStreamId, needsDuplicateCheck } from '../../items/item.decider';
+import { Actor, Aggregate, AppendMetadata, Decisions, PostgresEventStore, StreamRef, WrittenStream, handleBatch, handleCommand, toDomainEvent } from '@smi/event-store';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
+import {
+  ItemEvent,
+  ItemState,
+  NO_OTHER_PROVIDERS,
+  OtherProvidersItems,
+  deviceKey,
+  itemDecider,
+  itemStreamId,
+  needsDuplicateCheck,
+} from '../../items/item.decider';
 import {
   FlagWrite,
   ItemWrite,
-  Queryable,
   findOtherProvidersItems,
   insertPossibleDuplicates,
   loadHeldItems,
@@ -16,7 +24,7 @@ import {
 } from '../../items/items.read-model';
 import type { DetectedEncoding } from '../decode/decode-submission';
 import type { SubmittedItem } from '../../item-content/submitted-item';
-import { submissionRecorded, submissionStreamId } from './submission-events';
+import { SubmissionRecorded, submissionDecider, submissionStreamId } from './submission-events';
 import { REPORT_REJECTIONS_LIMIT, RejectionEntry, SubmissionReport } from './submission-report';
 import type { SubmissionFormat } from './submission-report';
 import { NumberedRejection, insertRejections, projectSubmission } from './submissions.read-model';
@@ -45,7 +53,7 @@ export interface ReadSubmission {
 }
 
 export interface RecorderOptions {
-  /** Valid rows decided together: one SELECT of held items, one appendMany, one upsert per chunk. */
+  /** Valid rows decided together: one SELECT of held items, one read of their streams, one appendMany, one upsert per chunk. */
   readonly chunkRows?: number;
   /** Rejections listed inline in the report. */
   readonly reportRejections?: number;
@@ -69,8 +77,6 @@ interface Chunk {
   readonly valid: ValidRow[];
   readonly rejections: NumberedRejection[];
 }
-
-const ABSENT: ItemState = { kind: 'absent' };
 
 /**
  * Records a submission as it streams in. Rows are validated as they arrive and written in chunks inside
@@ -128,6 +134,11 @@ class SubmissionRun {
   private readonly makeShared = new Map<string, boolean>();
   /** Makes already noted in item_provider_makes for this provider. */
   private readonly makesNoted = new Set<string>();
+  /**
+   * The provider's items. Their `items` rows are snapshots: written with the items' events, each is the state of its
+   * stream at the row's version, so a chunk reads one narrow row per item instead of every event.
+   */
+  private readonly items: Aggregate<ItemState, ItemEvent>;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -136,6 +147,16 @@ class SubmissionRun {
     private readonly reportRejections: number,
   ) {
     this.metadata = { ...request.trace, correlationId: request.correlationId, actor: request.actor, submissionId: request.submissionId };
+    const provider = request.providerPartyId;
+    const prefix = itemStreamId(provider, '');
+    this.items = {
+      initialState: () => itemDecider.initialState(),
+      evolve: (state, event) => itemDecider.evolve(state, event),
+      loadSnapshots: async (manager, streamIds) => {
+        const held = await loadHeldItems(manager, provider, streamIds.map((streamId) => streamId.slice(prefix.length)));
+        return new Map([...held].map(([identifier, snapshot]) => [itemStreamId(provider, identifier), snapshot]));
+      },
+    };
   }
 
   get pendingValid(): number {
@@ -202,13 +223,17 @@ class SubmissionRun {
 
   async commit(report: SubmissionReport): Promise<void> {
     const runner = await this.transaction();
-    const { type, data } = toNewEvent(submissionRecorded(report));
-    const [result] = await this.store.appendMany(
-      [{ streamId: submissionStreamId(report.submissionId), events: [{ type, data }], expectedVersion: NO_STREAM }],
-      this.metadata,
-      runner.manager,
-    );
-    await projectSubmission(runner.manager, data, this.request.actor.userId, this.request.correlationId, result.events[0].recordedAt);
+    await handleCommand(runner.manager, {
+      store: this.store,
+      streamId: submissionStreamId(report.submissionId),
+      decider: submissionDecider,
+      command: { type: 'RecordSubmission', report },
+      metadata: this.metadata,
+      project: async (manager, [recorded]) => {
+        const { type: _type, ...data } = toDomainEvent<SubmissionRecorded>(recorded);
+        await projectSubmission(manager, data, this.request.actor.userId, this.request.correlationId, recorded.recordedAt);
+      },
+    });
     await runner.commitTransaction();
     await this.release();
   }
@@ -236,69 +261,90 @@ class SubmissionRun {
     return runner;
   }
 
+  /**
+   * Decides a chunk's valid rows as one batch on the command path (in a savepoint of the submission's transaction;
+   * a dry run only reads, outside any transaction: it must not hold the lock or record anything), then records
+   * the chunk's rejections.
+   */
   private async write(chunk: Chunk): Promise<void> {
     const { request } = this;
-    // A dry run only reads, outside any transaction: it must not hold the lock or record anything.
     const manager = request.dryRun ? undefined : (await this.transaction()).manager;
-    const db: Queryable = manager ?? this.dataSource;
     const provider = request.providerPartyId;
+    const streams: Array<StreamRef<ItemState, ItemEvent>> = chunk.valid.map(({ item }) => ({ aggregate: this.items, streamId: itemStreamId(provider, item.identifier) }));
+    let others = new Map<string, OtherProvidersItems>();
+    let notedMakes: string[] = [];
+    const outcomes = await handleBatch(manager ?? this.dataSource, {
+      store: this.store,
+      metadata: this.metadata,
+      dryRun: request.dryRun,
+      commands: chunk.valid.map(({ row, item }, i) => ({
+        streams: [streams[i]],
+        decide: (decisions) => {
+          const command = { type: 'SubmitItem', submissionId: request.submissionId, providerPartyId: provider, item, at: request.receivedAt } as const;
+          const events = itemDecider.decide({ ...command, otherProviders: others.get(deviceKey(item)) ?? NO_OTHER_PROVIDERS }, decisions.state(streams[i]));
+          decisions.record(streams[i], events, { row });
+          return events;
+        },
+      })),
+      prepare: async (db, decisions) => {
+        others = await this.otherProviders(db, chunk.valid, streams, decisions);
+      },
+      project: async (db, written) => {
+        notedMakes = await this.project(db, written.of(this.items));
+      },
+    });
+    for (const make of notedMakes) this.makesNoted.add(make);
+    for (const outcome of outcomes) {
+      // Item rules refuse nothing: every row is decided.
+      if (outcome.kind !== 'decided') throw outcome.error;
+      const [first] = outcome.value;
+      if (first === undefined) this.counts.unchanged += 1;
+      else if (first.type === 'ItemSubmitted') this.counts.accepted += 1;
+      else this.counts.revised += 1;
+      this.possibleDuplicates += outcome.value.filter((event) => event.type === 'PossibleDuplicateFlagged').length;
+    }
+    if (manager) await insertRejections(manager, request.submissionId, chunk.rejections);
+  }
 
-    const held = await loadHeldItems(db, provider, chunk.valid.map((row) => row.item.identifier));
-    const states = chunk.valid.map((row) => held.get(row.item.identifier)?.state ?? ABSENT);
-    const candidates = chunk.valid.filter((row, i) => needsDuplicateCheck(states[i], row.item)).map((row) => row.item);
+  /**
+   * Other providers' items naming the same device, for the rows that newly name their device combination; only makes
+   * another provider also submits can have one.
+   */
+  private async otherProviders(
+    db: EntityManager,
+    rows: readonly ValidRow[],
+    streams: ReadonlyArray<StreamRef<ItemState, ItemEvent>>,
+    decisions: Pick<Decisions, 'state'>,
+  ): Promise<Map<string, OtherProvidersItems>> {
+    const provider = this.request.providerPartyId;
+    const candidates = rows.filter((row, i) => needsDuplicateCheck(decisions.state(streams[i]), row.item)).map((row) => row.item);
     const unknownMakes = [...new Set(candidates.map((item) => makeKey(item.make)))].filter((key) => !this.makeShared.has(key));
     if (unknownMakes.length > 0) {
       const shared = await makesSharedWithOthers(db, provider, unknownMakes);
       for (const key of unknownMakes) this.makeShared.set(key, shared.has(key));
     }
-    // Only devices of a make another provider also submits can have a possible duplicate.
-    const devices = candidates.filter((item) => this.makeShared.get(makeKey(item.make)));
-    const others = await findOtherProvidersItems(db, provider, devices);
+    return findOtherProvidersItems(db, provider, candidates.filter((item) => this.makeShared.get(makeKey(item.make))));
+  }
 
-    const appends: AppendRequest[] = [];
+  /** The chunk's items and possible duplicates into the read model; returns the makes newly noted for the provider. */
+  private async project(db: EntityManager, written: WrittenStream<ItemState>[]): Promise<string[]> {
+    const { request } = this;
+    const provider = request.providerPartyId;
     const items: ItemWrite[] = [];
     const flags: FlagWrite[] = [];
-    chunk.valid.forEach(({ row, item }, i) => {
-      const events = itemDecider.decide(
-        {
-          type: 'SubmitItem',
-          submissionId: request.submissionId,
-          providerPartyId: provider,
-          item,
-          otherProviders: others.get(deviceKey(item)) ?? NO_OTHER_PROVIDERS,
-          at: request.receivedAt,
-        },
-        states[i],
-      );
-      const [first] = events;
-      if (first === undefined) {
-        this.counts.unchanged += 1;
-        return;
-      }
-      if (first.type === 'ItemSubmitted') this.counts.accepted += 1;
-      else this.counts.revised += 1;
-      const previous = held.get(item.identifier)?.version;
-      const version = (previous ?? 0) + events.length;
-      appends.push({
-        streamId: itemStreamId(provider, item.identifier),
-        expectedVersion: previous ?? NO_STREAM,
-        events: events.map((event) => ({ ...toNewEvent(event), metadata: { row } })),
-      });
-      if (first.type !== 'PossibleDuplicateFlagged') items.push({ item, contentHash: first.contentHash, version, row });
-      for (const event of events) {
+    for (const { state, version, recorded } of written) {
+      if (state.kind !== 'held') continue;
+      items.push({ item: state.item, contentHash: state.contentHash, version, row: recorded[0].metadata.row as number });
+      for (const event of recorded) {
         if (event.type !== 'PossibleDuplicateFlagged') continue;
-        this.possibleDuplicates += 1;
-        flags.push({ item, matches: event.matches, matchCount: event.matchCount, itemVersion: version });
+        const { matches, matchCount } = event.data as { matches: FlagWrite['matches']; matchCount: number };
+        flags.push({ item: state.item, matches, matchCount, itemVersion: version });
       }
-    });
-    if (manager === undefined) return;
-
-    await this.store.appendMany(appends, this.metadata, manager);
+    }
     await upsertItems(db, provider, request.submissionId, request.receivedAt, items);
     const newMakes = [...new Set(items.map((write) => makeKey(write.item.make)))].filter((key) => !this.makesNoted.has(key));
     await rememberProviderMakes(db, provider, newMakes);
-    for (const key of newMakes) this.makesNoted.add(key);
     await insertPossibleDuplicates(db, provider, request.submissionId, request.receivedAt, flags);
-    await insertRejections(db, request.submissionId, chunk.rejections);
+    return newMakes;
   }
 }
