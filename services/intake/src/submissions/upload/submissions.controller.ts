@@ -1,7 +1,7 @@
-import { BadRequestException, Controller, Get, HttpException, HttpStatus, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { BadRequestException, Controller, Get, HttpException, HttpStatus, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiTags, ApiUnsupportedMediaTypeResponse } from '@nestjs/swagger';
 import { Actor, Authorize, CurrentActor } from '@smi/auth';
-import { CorrelationId, SERVICE_SETTINGS, discardCap, discardRequestBody } from '@smi/service-runtime';
+import { CorrelationId, SERVICE_SETTINGS, discardCap, discardRequestBody, uuidParam } from '@smi/service-runtime';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { IntakeSettings } from '../../settings';
 import { SubmissionFileError } from '../submission-errors';
@@ -97,7 +97,7 @@ export class SubmissionsController {
   @Authorize({ partyTypes: ['manufacturer', 'csp', 'dcc'] })
   @ApiOperation({ summary: 'The validation report of a recorded submission (another provider’s answers 404)' })
   @ApiOkResponse({ type: RecordedSubmissionView })
-  get(@Param('submissionId', new ParseUUIDPipe()) submissionId: string, @CurrentActor() actor: Actor) {
+  get(@Param('submissionId', uuidParam('submissionId')) submissionId: string, @CurrentActor() actor: Actor) {
     return this.submissions.get(submissionId, actor);
   }
 
@@ -105,7 +105,7 @@ export class SubmissionsController {
   @Authorize({ partyTypes: ['manufacturer', 'csp', 'dcc'] })
   @ApiOperation({ summary: 'Every problem of the rejected rows, in row order, paged by cursor' })
   @ApiOkResponse({ type: RejectionPageView })
-  rejections(@Param('submissionId', new ParseUUIDPipe()) submissionId: string, @Query() query: RejectionsQuery, @CurrentActor() actor: Actor) {
+  rejections(@Param('submissionId', uuidParam('submissionId')) submissionId: string, @Query() query: RejectionsQuery, @CurrentActor() actor: Actor) {
     return this.submissions.rejections(submissionId, actor, query.cursor, query.limit ?? 1000);
   }
 }
