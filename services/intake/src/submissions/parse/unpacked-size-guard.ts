@@ -39,7 +39,7 @@ const LOCAL_FILE_HEADER = 0x04034b50;
 const CENTRAL_DIRECTORY_HEADER = 0x02014b50;
 const END_OF_CENTRAL_DIRECTORY = 0x06054b50;
 const DATA_DESCRIPTOR = Buffer.from([0x50, 0x4b, 0x07, 0x08]);
-/** Inflated bytes are scanned in slices no longer than this, so a stretch inside one slice is always short. */
+/** Inflated bytes come (zlib's chunk size) and are scanned in slices no longer than this, far below MAX_MARKUP_RUN_BYTES. */
 const SCAN_SLICE_BYTES = 64 * 1024;
 const NO_SIZE = 0xffffffff;
 
@@ -188,7 +188,7 @@ export class UnpackedSizeGuard {
     this.entries += 1;
     const worksheet = /^xl\/worksheets\/sheet\d+\.xml$/.test(name);
     const sharedStrings = name === 'xl/sharedStrings.xml';
-    const inflater = method === 0 ? undefined : createInflateRaw();
+    const inflater = method === 0 ? undefined : createInflateRaw({ chunkSize: SCAN_SLICE_BYTES });
     const entry: Entry = {
       name,
       worksheet,
@@ -293,8 +293,8 @@ export class UnpackedSizeGuard {
 }
 
 /**
- * Bytes since the last `byte`, after `slice`; a stretch that ends inside the slice is returned as its length
- * plus one, so the caller's limit sees it.
+ * Bytes since the last `byte` once `slice` has been read; when the stretch that `slice` closes is already over
+ * the limit, that stretch's length instead, so the caller's check sees it.
  */
 function stretchWithout(byte: number, before: number, slice: Buffer): number {
   const first = slice.indexOf(byte);
