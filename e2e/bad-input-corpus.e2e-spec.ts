@@ -8,8 +8,6 @@ import { ALWAYS_REFUSED, BadCategory, BadValue, badValues, categoriesFor, exampl
 import { corpusOperations, CorpusField, CorpusOperation, encodeUrlText, operationUrl } from './support/openapi-corpus';
 import { call, ServiceName, TestSystem } from './support/system';
 
-/** Where a gap lies in every service's URL handling. */
-const SERVICES_WITH_URL_FIELDS: ServiceName[] = ['intake', 'verification', 'publication', 'inventory'];
 
 /**
  * Bad input the corpus finds taken today, each named by the issue that will fix it. Every entry is checked to

@@ -35,15 +35,16 @@ export interface BootstrapOptions {
 export async function bootstrapService(options: BootstrapOptions): Promise<INestApplication> {
   const logger = createLogger(options.serviceName, options.settings.LOG_LEVEL);
   await ensureDatabase(options.databaseUrl);
-  let server: FastifyInstance | undefined;
+  // The router answers bad URLs before the instance is at hand here; the handler asks it when it is.
+  const holder: { server?: FastifyInstance } = {};
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => requestIdFrom(request.headers['x-request-id']),
     requestIdHeader: false,
-    frameworkErrors: badUrlHandler(() => server),
+    frameworkErrors: badUrlHandler(() => holder.server),
     clientErrorHandler,
   });
-  server = adapter.getInstance();
+  holder.server = adapter.getInstance();
   const app = await NestFactory.create<NestFastifyApplication>(options.rootModule as Type<unknown>, adapter, {
     logger: new NestPinoLogger(logger),
     bufferLogs: true,

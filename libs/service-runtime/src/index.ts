@@ -16,3 +16,5 @@ export { PlatformLifecycle } from './platform-lifecycle';
 export { discardCap, discardRequestBody } from './refused-upload';
 export { MAX_JSON_DEPTH, findRequestProblem, jsonDepthExceeds, textProblem } from './request-hygiene';
 export { partyDirectoryProvider } from './party-directory';
+export { refuseUnacceptedUploads, UploadRoute } from './upload-media-types';
+export { firstMultipartFile, FirstMultipartFile } from './multipart-file';
