@@ -237,12 +237,18 @@ export function badUrlHandler(server: () => FastifyInstance | undefined) {
   };
 }
 
+const answeredClientErrors = new WeakSet<Socket>();
+
 /**
  * Node refuses a request whose URL or headers pass its 16 KiB limit before Fastify sees it; Fastify's default
  * handler then destroys the socket while the client is still sending, and the client sees a reset, not the 431.
  * This one answers, then reads and drops what the client still sends (up to a cap) before closing.
  */
 export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  // Node's parser reports an error again for each chunk that arrives after the first: answered once, the
+  // rest is read and dropped below. Destroying the socket here would reset it under the client's feet.
+  if (answeredClientErrors.has(socket)) return;
+  answeredClientErrors.add(socket);
   if (!socket.writable) {
     socket.destroy();
     return;
