@@ -1,5 +1,5 @@
 import { eventSchemaErrors, SUBMISSION_COLUMNS } from '@smi/contracts';
-import { waitFor } from '@smi/testing';
+import { waitFor, xlsxBombs } from '@smi/testing';
 import * as ExcelJS from 'exceljs';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -361,6 +361,74 @@ describe('intake: submitting files', () => {
       const broken = await submit(tokens.northwind, Buffer.from('PK\u0003\u0004 not really a workbook'), { fileName: 'broken.xlsx' });
       expect(broken.status).toBe(400);
       expect(broken.body).toMatchObject({ code: 'NOT_XLSX' });
+    });
+  });
+
+  describe('hostile and careless uploads record nothing and are told why in the project’s own words', () => {
+    it('refuses zip bombs (a 150 MB sheet, 90 MB of shared strings) with 413 WORKBOOK_TOO_LARGE_UNPACKED before reading them', async () => {
+      const before = await snapshot();
+      // Both within this system's small upload limit, so it is the unpacked size that refuses them.
+      const bombs = xlsxBombs({ sheetBytes: 150_000_000, sharedStringBytes: 90_000_000 });
+      for (const [label, bomb] of [['sheet', bombs.bigSheet], ['shared strings', bombs.bigSharedStrings]] as const) {
+        expect(bomb.length).toBeLessThan(MAX_UPLOAD_BYTES);
+        for (const as of ['multipart', 'xlsx'] as const) {
+          const upload = await submit(tokens.northwind, bomb, { as, fileName: 'bomb.xlsx' });
+          expect([label, as, upload.status]).toEqual([label, as, 413]);
+          expect(upload.body).toMatchObject({ statusCode: 413, code: 'WORKBOOK_TOO_LARGE_UNPACKED', message: expect.stringContaining('unpacked') });
+          expect(await recordedFor(upload.requestId)).toEqual([]);
+        }
+      }
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it('refuses a header of 100,000 columns with a short 400 TOO_MANY_COLUMNS, and lists at most 20 header problems', async () => {
+      const before = await snapshot();
+      const wide = csv(`${HEADER},${Array(100_000).fill('x').join(',')}`, northwindRow(5600));
+      const upload = await submit(tokens.northwind, wide);
+      expect(upload.status).toBe(400);
+      expect(upload.body).toMatchObject({ code: 'TOO_MANY_COLUMNS', message: expect.stringContaining('100010 columns') });
+      expect(JSON.stringify(upload.body).length).toBeLessThan(2_000);
+      expect(await recordedFor(upload.requestId)).toEqual([]);
+
+      const unknown = csv(`${HEADER},${Array.from({ length: 150 }, (_, i) => `Extra ${i}`).join(',')}`, northwindRow(5601));
+      const many = await submit(tokens.northwind, unknown);
+      expect(many.status).toBe(400);
+      const body = many.body as FileError & { details: { problems: unknown[]; problemsTotal: number } };
+      expect(body).toMatchObject({ code: 'UNKNOWN_COLUMN', details: { problemsTotal: 150 } });
+      expect(body.details.problems).toHaveLength(20);
+      expect(body.message).toContain('and 130 more');
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it('answers damaged files with the project’s codes and words, never a library’s', async () => {
+      const before = await snapshot();
+      const csvAsXlsx = await submit(tokens.northwind, csv(HEADER, northwindRow(5700)), { as: 'xlsx' });
+      expect(csvAsXlsx.status).toBe(400);
+      expect(csvAsXlsx.body).toMatchObject({ code: 'NOT_XLSX', message: expect.stringMatching(/^The file is not an \.xlsx workbook/) });
+      expect((csvAsXlsx.body as FileError).message).not.toMatch(/signature|0x/i);
+
+      const strayQuote = await submit(tokens.northwind, csv(HEADER, northwindRow(5701, { 9: 'fix "soon"' })));
+      expect(strayQuote.status).toBe(400);
+      expect(strayQuote.body).toMatchObject({ code: 'MALFORMED_CSV', message: expect.stringContaining('Row 2 (line 2)'), details: { row: 2, line: 2 } });
+      expect((strayQuote.body as FileError).message).not.toMatch(/Invalid Opening Quote|found on field/i);
+
+      const afterClosingQuote = await submit(tokens.northwind, csv(HEADER, northwindRow(5702, { 9: '"fix" soon' })));
+      expect(afterClosingQuote.body).toMatchObject({ code: 'MALFORMED_CSV', details: { row: 2, line: 2 } });
+      expect((afterClosingQuote.body as FileError).message).not.toMatch(/Invalid Closing Quote|found on field/i);
+      expect(await snapshot()).toEqual(before);
+    });
+
+    it('refuses a multipart upload with two files (400 MORE_THAN_ONE_FILE) instead of recording the first', async () => {
+      const before = await snapshot();
+      const form = new FormData();
+      form.append('file', new Blob([csv(HEADER, northwindRow(5800))]), 'first.csv');
+      form.append('file', new Blob([csv(HEADER, northwindRow(5801))]), 'second.csv');
+      const requestId = `e2e-${randomUUID()}`;
+      const response = await fetch(`${intake}/submissions`, { method: 'POST', headers: { authorization: `Bearer ${tokens.northwind}`, 'x-request-id': requestId }, body: form });
+      expect(response.status).toBe(400);
+      expect(await response.json()).toMatchObject({ code: 'MORE_THAN_ONE_FILE', message: expect.stringContaining('one file') });
+      expect(await recordedFor(requestId)).toEqual([]);
+      expect(await snapshot()).toEqual(before);
     });
   });
 

@@ -248,6 +248,28 @@ describe('inventory: bulk correction and the variant outlier report', () => {
     expect((await history(MINE_1)).filter((e) => e.type === 'EsmeVariantCorrected')).toHaveLength(1);
   });
 
+  it('an upload sent the wrong way is told what to send, in the project’s own words, and nothing is recorded', async () => {
+    const jobsBefore = ((await inventory.as('dcc', 'GET', '/bulk-corrections')).body as { items: unknown[] }).items.length;
+    const xlsx = await uploadBody('supplierA', Buffer.from([0x50, 0x4b, 0x03, 0x04]), 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect([xlsx.status, xlsx.body.code]).toEqual([415, 'UNSUPPORTED_MEDIA_TYPE']);
+    expect(xlsx.body.message).toEqual(expect.stringContaining('multipart/form-data'));
+    expect(xlsx.body.message).toEqual(expect.stringContaining('text/csv'));
+
+    const twoFiles = new FormData();
+    twoFiles.append('file', new Blob([`Device ID,ESME Variant\r\n${MINE_1},B\r\n`], { type: 'text/csv' }), 'first.csv');
+    twoFiles.append('file', new Blob([`Device ID,ESME Variant\r\n${MINE_2},B\r\n`], { type: 'text/csv' }), 'second.csv');
+    const both = await fetch(`${system.url('inventory')}/bulk-corrections`, { method: 'POST', headers: { authorization: `Bearer ${await bearer('supplierA')}` }, body: twoFiles });
+    expect(both.status).toBe(400);
+    expect(await both.json()).toMatchObject({ code: 'MORE_THAN_ONE_FILE' });
+
+    const strayQuote = await uploadBody('supplierA', `Device ID,ESME Variant\r\n${MINE_1},B "x"\r\n`);
+    expect([strayQuote.status, strayQuote.body.code]).toEqual([400, 'NOT_CSV']);
+    expect(strayQuote.body.message).toEqual(expect.stringContaining('line 2'));
+    expect(strayQuote.body.message).not.toMatch(/Invalid Opening Quote|found on field/i);
+
+    expect(((await inventory.as('dcc', 'GET', '/bulk-corrections')).body as { items: unknown[] }).items).toHaveLength(jobsBefore);
+  });
+
   describe('the variant outlier report', () => {
     const MODEL = '00060001';
     const TIED_MODEL = '00060002';

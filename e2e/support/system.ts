@@ -82,6 +82,15 @@ export class TestSystem {
     return service.url;
   }
 
+  /** The connection string of a service's own database, for tests that count what it recorded. */
+  databaseUrl(name: ServiceName): string {
+    const service = this.services.get(name);
+    if (!service) throw new Error(`${name} was not started`);
+    const url = new URL(testDatabaseUrl());
+    url.pathname = `/${service.databaseName}`;
+    return url.toString();
+  }
+
   logs(name: ServiceName): string {
     return this.services.get(name)?.output.join('') ?? '';
   }

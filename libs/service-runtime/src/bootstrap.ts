@@ -6,7 +6,8 @@ import { CommonSettings } from '@smi/config';
 import { createLogger, NestPinoLogger } from '@smi/telemetry';
 import { ensureDatabase } from './database';
 import { requestIdFrom } from './request-context';
-import { installBodyParsing, installResponseHeaders, RequestTextInterceptor } from './request-hygiene';
+import { badUrlHandler, clientErrorHandler, installBodyParsing, installQueryStringCheck, installResponseHeaders, RequestTextInterceptor } from './request-hygiene';
+import type { FastifyInstance } from 'fastify';
 import { strictValidationPipe } from './validation';
 
 export interface BootstrapOptions {
@@ -34,11 +35,16 @@ export interface BootstrapOptions {
 export async function bootstrapService(options: BootstrapOptions): Promise<INestApplication> {
   const logger = createLogger(options.serviceName, options.settings.LOG_LEVEL);
   await ensureDatabase(options.databaseUrl);
+  // The router answers bad URLs before the instance is at hand here; the handler asks it when it is.
+  const holder: { server?: FastifyInstance } = {};
   const adapter = new FastifyAdapter({
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => requestIdFrom(request.headers['x-request-id']),
     requestIdHeader: false,
+    frameworkErrors: badUrlHandler(() => holder.server),
+    clientErrorHandler,
   });
+  holder.server = adapter.getInstance();
   const app = await NestFactory.create<NestFastifyApplication>(options.rootModule as Type<unknown>, adapter, {
     logger: new NestPinoLogger(logger),
     bufferLogs: true,
@@ -50,6 +56,7 @@ export async function bootstrapService(options: BootstrapOptions): Promise<INest
   app.useGlobalPipes(strictValidationPipe());
   const fastify = app.getHttpAdapter().getInstance();
   installBodyParsing(fastify);
+  installQueryStringCheck(fastify);
   installResponseHeaders(fastify);
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

@@ -4,7 +4,7 @@ export { ServicePlatformModule, PLATFORM_MIGRATIONS } from './service-platform.m
 export { ServicePlatformOptions, ServiceTopics, ResolvedTopics } from './platform-options';
 export { EVENT_STORE, KAFKA_CLIENT, MESSAGE_PRODUCER, SERVICE_NAME, SERVICE_SETTINGS, TOPICS } from './tokens';
 export { CorrelationId, requestIdFrom } from './request-context';
-export { strictValidationPipe, fieldErrors, FieldError } from './validation';
+export { strictValidationPipe, fieldErrors, FieldError, uuidParam } from './validation';
 export { PageCursor, PageLimit } from './page-query';
 export { IsCalendarDate, IsInstant, DigitsToNumber, calendarDateProblem, instantProblem, EARLIEST_YEAR, LATEST_YEAR } from './strict-values';
 export { stackedPropertyDecorators } from './stacked-property-decorators';
@@ -16,3 +16,5 @@ export { PlatformLifecycle } from './platform-lifecycle';
 export { discardCap, discardRequestBody } from './refused-upload';
 export { MAX_JSON_DEPTH, findRequestProblem, jsonDepthExceeds, textProblem } from './request-hygiene';
 export { partyDirectoryProvider } from './party-directory';
+export { refuseUnacceptedUploads, UploadRoute } from './upload-media-types';
+export { firstMultipartFile, FirstMultipartFile } from './multipart-file';

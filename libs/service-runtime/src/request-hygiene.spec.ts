@@ -10,6 +10,12 @@ describe('textProblem', () => {
     expect(textProblem('abc\u0000')).toBe('must not contain NUL characters');
   });
 
+  it('names a control character and its position, but lets tabs and line breaks through', () => {
+    expect(textProblem('ab\u0015c')).toBe('must not contain control characters (U+0015 at character 3)');
+    expect(textProblem('\u007f')).toBe('must not contain control characters (U+007F at character 1)');
+    expect(textProblem('line one\r\nline two\tend')).toBeUndefined();
+  });
+
   it('gives the position of a lone high or low surrogate', () => {
     expect(textProblem('ab\ud800')).toBe('must be well-formed Unicode text (a lone surrogate at character 3)');
     expect(textProblem('\udc00x')).toBe('must be well-formed Unicode text (a lone surrogate at character 1)');

@@ -1,6 +1,7 @@
 import { BadRequestException, CallHandler, ExecutionContext, HttpException, Injectable, NestInterceptor } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Socket } from 'node:net';
 import { Observable } from 'rxjs';
 import { discardRequestBody } from './refused-upload';
 import { FieldError } from './validation';
@@ -18,9 +19,17 @@ const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 /** What a refused request body may still send us before the connection is cut instead of drained. */
 const REFUSED_BODY_DRAIN_BYTES = 8 * 1024 * 1024;
 
+/** C0 control characters and DEL, but not tab, line feed and carriage return, which free text may hold. */
+const CONTROL_CHARACTER = /[\u0001-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
 /** Why a text cannot be stored or compared as text, or undefined when it can. */
 export function textProblem(text: string): string | undefined {
   if (text.includes('\u0000')) return 'must not contain NUL characters';
+  const control = CONTROL_CHARACTER.exec(text);
+  if (control) {
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    return `must not contain control characters (U+${code} at character ${control.index + 1})`;
+  }
   if (!text.isWellFormed()) {
     const at = [...text.matchAll(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g)][0]?.index ?? 0;
     return `must be well-formed Unicode text (a lone surrogate at character ${at + 1})`;
@@ -144,8 +153,8 @@ export function installResponseHeaders(fastify: FastifyInstance): void {
 
 /**
  * Refuses, after authentication and before validation or any handler, a request whose query, path or body
- * holds text no PostgreSQL column can take (NUL) or that is not Unicode (a lone surrogate), or a body with a
- * prototype key: a 400 naming the field instead of a 500 from the database or a polluted object.
+ * holds text no PostgreSQL column can take (NUL), control characters no name or description needs, or text
+ * that is not Unicode (a lone surrogate), or a body with a prototype key: a 400 naming the field instead of a 500 from the database or a polluted object.
  */
 @Injectable()
 export class RequestTextInterceptor implements NestInterceptor {
@@ -163,4 +172,99 @@ export class RequestTextInterceptor implements NestInterceptor {
     }
     return next.handle();
   }
+}
+
+const NOT_UTF8 = 'is not valid UTF-8 (percent-encoded bytes that make no character, such as a lone surrogate)';
+
+function decodesAsUtf8(text: string): boolean {
+  try {
+    decodeURIComponent(text.replace(/\+/g, ' '));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A parameter name as far as it can be read, for naming it in an answer. */
+function readableName(raw: string): string {
+  return decodesAsUtf8(raw) ? decodeURIComponent(raw.replace(/\+/g, ' ')) : raw;
+}
+
+function invalidText(reply: FastifyReply, field: string, reason: string): FastifyReply {
+  return reply.code(400).send({ statusCode: 400, error: 'Bad Request', code: 'INVALID_TEXT', message: `${field} ${reason}`, errors: [{ field, reason }] });
+}
+
+/**
+ * Query strings whose percent-encoded bytes are not UTF-8 are refused naming the parameter. Fastify's query
+ * parser keeps such a value undecoded ("%ED%A0%80"), so a handler would otherwise search for that literal text.
+ */
+export function installQueryStringCheck(fastify: FastifyInstance): void {
+  fastify.addHook('onRequest', async (request, reply) => {
+    const start = request.url.indexOf('?');
+    if (start < 0) return;
+    for (const pair of request.url.slice(start + 1).split('&')) {
+      const equals = pair.indexOf('=');
+      const [key, value] = equals < 0 ? [pair, ''] : [pair.slice(0, equals), pair.slice(equals + 1)];
+      if (!decodesAsUtf8(key) || !decodesAsUtf8(value)) {
+        discardRequestBody(request.raw, REFUSED_BODY_DRAIN_BYTES);
+        return invalidText(reply, readableName(key), NOT_UTF8);
+      }
+    }
+  });
+}
+
+/**
+ * Fastify's answer to a path that is not UTF-8 names no field ("… is not a valid url component"). This one
+ * names the route parameter the bad segment stands in, found by asking the router with a stand-in value.
+ */
+export function badUrlHandler(server: () => FastifyInstance | undefined) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    if (error.code !== 'FST_ERR_BAD_URL') {
+      void reply.code(error.statusCode ?? 400).send({ statusCode: error.statusCode ?? 400, error: 'Bad Request', code: error.code, message: error.message });
+      return;
+    }
+    const [path] = request.raw.url?.split('?') ?? [''];
+    const segments = path.split('/');
+    const bad = segments.findIndex((segment) => !decodesAsUtf8(segment));
+    const standIn = 'not-utf8-segment';
+    let field = 'path';
+    if (bad >= 0) {
+      const found = server()?.findRoute({ method: request.raw.method as never, url: segments.map((s, i) => (i === bad ? standIn : s)).join('/') });
+      const name = found && Object.entries(found.params).find(([, value]) => value === standIn)?.[0];
+      if (name) field = name;
+    }
+    void invalidText(reply, field, NOT_UTF8);
+  };
+}
+
+const answeredClientErrors = new WeakSet<Socket>();
+
+/**
+ * Node refuses a request whose URL or headers pass its 16 KiB limit before Fastify sees it; Fastify's default
+ * handler then destroys the socket while the client is still sending, and the client sees a reset, not the 431.
+ * This one answers, then reads and drops what the client still sends (up to a cap) before closing.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Socket): void {
+  // Node's parser reports an error again for each chunk that arrives after the first: answered once, the
+  // rest is read and dropped below. Destroying the socket here would reset it under the client's feet.
+  if (answeredClientErrors.has(socket)) return;
+  answeredClientErrors.add(socket);
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const body = JSON.stringify({
+    statusCode: status,
+    error: STATUS_CODES[status],
+    code: status === 431 ? 'URL_OR_HEADERS_TOO_LARGE' : 'MALFORMED_REQUEST',
+    message: status === 431 ? 'The URL and headers together are over 16 KiB; send long values in a JSON body' : 'The request could not be read as HTTP',
+  });
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  let dropped = 0;
+  socket.on('data', (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > REFUSED_BODY_DRAIN_BYTES) socket.destroy();
+  });
+  socket.resume();
 }

@@ -1,4 +1,4 @@
-import { BadRequestException, ValidationError, ValidationPipe } from '@nestjs/common';
+import { BadRequestException, ParseUUIDPipe, ValidationError, ValidationPipe } from '@nestjs/common';
 
 export interface FieldError {
   field: string;
@@ -26,5 +26,13 @@ export function strictValidationPipe(): ValidationPipe {
     stopAtFirstError: false,
     exceptionFactory: (errors) =>
       new BadRequestException({ statusCode: 400, error: 'Bad Request', message: 'request validation failed', errors: fieldErrors(errors) }),
+  });
+}
+
+/** A path parameter that must be a UUID, refused like every other field: 400 naming it. */
+export function uuidParam(field: string): ParseUUIDPipe {
+  return new ParseUUIDPipe({
+    exceptionFactory: () =>
+      new BadRequestException({ statusCode: 400, error: 'Bad Request', message: `${field} must be a UUID`, errors: [{ field, reason: 'must be a UUID' }] }),
   });
 }

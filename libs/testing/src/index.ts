@@ -1,3 +1,4 @@
 export { testDatabaseUrl, createTestDatabase, TestDatabase } from './test-database';
 export { testKafkaBrokers, uniqueName, waitFor } from './test-kafka';
 export { givenEvents, GivenEvent, ProjectedRow } from './projection-given-events';
+export { zipArchive, xlsxArchive, xlsxBombs, ZipEntry } from './zip-archive';

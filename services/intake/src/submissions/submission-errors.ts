@@ -13,7 +13,9 @@ export type SubmissionFileErrorCode =
   | 'MISSING_COLUMN'
   | 'DUPLICATE_COLUMN'
   | 'MALFORMED_CSV'
-  | 'FIELD_TOO_LONG';
+  | 'FIELD_TOO_LONG'
+  | 'TOO_MANY_COLUMNS'
+  | 'WORKBOOK_TOO_LARGE_UNPACKED';
 
 /** Problems that reject one row; the rest of the file is still processed. */
 export type RowRejectionCode =
@@ -61,6 +63,8 @@ export interface SubmissionFileErrorDetails {
   readonly column?: string;
   readonly byteOffset?: number;
   readonly problems?: readonly FileProblem[];
+  /** How many problems there are when `problems` lists only the first of them. */
+  readonly problemsTotal?: number;
 }
 
 export class SubmissionFileError extends Error {
@@ -70,6 +74,7 @@ export class SubmissionFileError extends Error {
   readonly column?: string;
   readonly byteOffset?: number;
   readonly problems: readonly FileProblem[];
+  readonly problemsTotal: number;
 
   constructor(
     readonly code: SubmissionFileErrorCode,
@@ -82,5 +87,6 @@ export class SubmissionFileError extends Error {
     this.column = details.column;
     this.byteOffset = details.byteOffset;
     this.problems = details.problems ?? [{ code, reason: message, column: details.column }];
+    this.problemsTotal = details.problemsTotal ?? this.problems.length;
   }
 }

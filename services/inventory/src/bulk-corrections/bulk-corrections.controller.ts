@@ -40,9 +40,9 @@ export class BulkCorrectionsController {
   @ApiConsumes('multipart/form-data', 'text/csv')
   @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } } } })
   @ApiAcceptedResponse({ type: BulkCorrectionView, description: 'Accepted and queued; follow `GET /bulk-corrections/{jobId}`.' })
-  @ApiBadRequestResponse({ description: 'Not a correction file (NOT_CSV, MISSING_HEADER, WRONG_HEADER, NO_ROWS) or no file in the upload; nothing recorded.' })
+  @ApiBadRequestResponse({ description: 'Not a correction file (NOT_CSV, FIELD_TOO_LONG, MISSING_HEADER, WRONG_HEADER, NO_ROWS), no file or more than one in the upload (MISSING_FILE, MORE_THAN_ONE_FILE); nothing recorded.' })
   @ApiResponse({ status: 413, description: 'FILE_TOO_LARGE: over INVENTORY_BULK_MAX_UPLOAD_BYTES; nothing recorded.' })
-  @ApiResponse({ status: 415, description: 'Neither multipart/form-data nor text/csv.' })
+  @ApiResponse({ status: 415, description: 'UNSUPPORTED_MEDIA_TYPE: neither multipart/form-data nor text/csv (an .xlsx workbook too); the answer says what to send.' })
   async upload(
     @Req() request: FastifyRequest,
     @CurrentActor() actor: Actor,

@@ -76,11 +76,15 @@ describe('reading a bulk correction file', () => {
     ['another header', 'Device,Variant\n00-DB-12-34-56-78-90-A1,B\n', 'WRONG_HEADER', /must be Device ID,ESME Variant \(got "Device,Variant"\)/],
     ['an extra header column', 'Device ID,ESME Variant,Note\n', 'WRONG_HEADER', /Note/],
     ['an unclosed quote', 'Device ID,ESME Variant\n"00-DB-12-34-56-78-90-A1,B\n', 'NOT_CSV', /cannot be read as CSV/],
-    ['a record without line breaks beyond 16 KiB', `Device ID,ESME Variant\n${'0'.repeat(20_000)}`, 'NOT_CSV', /CSV/],
+    ['a record without line breaks beyond 16 KiB', `Device ID,ESME Variant\n${'0'.repeat(20_000)}`, 'FIELD_TOO_LONG', /^line 2 runs past 16 KiB without ending/],
+    ['a quote inside an unquoted cell', 'Device ID,ESME Variant\n00-DB-12-34-56-78-90-A1,B "x"\n', 'NOT_CSV', /line 2 has a quote inside a cell that is not quoted/],
+    ['text after a closing quote', 'Device ID,ESME Variant\n00-DB-12-34-56-78-90-A1,"B"x\n', 'NOT_CSV', /line 2 has text after a quoted cell's closing quote/],
   ])('refuses %s as a whole', async (_why, text, code, message) => {
     const refused = await problem(text as string);
     expect(refused.code).toBe(code);
     expect(refused.message).toMatch(message);
+    // In the file's terms, never csv-parse's ("Max Record Size reached", "Invalid Opening Quote: a quote is found on field 1…").
+    expect(refused.message).not.toMatch(/Max Record Size|Invalid (Opening|Closing) Quote|found on field|max_record_size/i);
   });
 
   it('passes on an error of the byte source (an upload over its limit) as it is', async () => {

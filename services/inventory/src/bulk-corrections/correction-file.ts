@@ -25,7 +25,7 @@ export class CorrectionFileProblem extends Error {
   override readonly name = 'CorrectionFileProblem';
 
   constructor(
-    readonly code: 'NOT_CSV' | 'MISSING_HEADER' | 'WRONG_HEADER' | 'NO_ROWS',
+    readonly code: 'NOT_CSV' | 'FIELD_TOO_LONG' | 'MISSING_HEADER' | 'WRONG_HEADER' | 'NO_ROWS',
     message: string,
   ) {
     super(message);
@@ -73,7 +73,7 @@ export async function* readCorrectionRows(bytes: AsyncIterable<Uint8Array> | Ite
       yield readRow(++row, record);
     }
   } catch (error) {
-    if (error instanceof CsvError) throw new CorrectionFileProblem('NOT_CSV', `the file cannot be read as CSV: ${error.message}`);
+    if (error instanceof CsvError) throw csvProblem(error);
     throw error;
   } finally {
     source.unpipe(parser);
@@ -81,6 +81,27 @@ export async function* readCorrectionRows(bytes: AsyncIterable<Uint8Array> | Ite
     parser.destroy();
   }
   if (!header) throw new CorrectionFileProblem('MISSING_HEADER', `the file is empty: its first row must be the header ${CORRECTION_FILE_HEADER.join(',')}`);
+}
+
+/** csv-parse's failure in the file's terms: its own messages name its options and internals, not the file. */
+function csvProblem(error: CsvError): CorrectionFileProblem {
+  const line = (error as CsvError & { lines?: number }).lines;
+  const where = line === undefined ? 'the file' : `line ${line}`;
+  switch (error.code) {
+    case 'CSV_MAX_RECORD_SIZE':
+      return new CorrectionFileProblem(
+        'FIELD_TOO_LONG',
+        `${where} runs past ${MAX_RECORD_BYTES / 1024} KiB without ending: a correction row is a Device ID and a variant; an unclosed quote is the usual cause`,
+      );
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return new CorrectionFileProblem('NOT_CSV', `the file cannot be read as CSV: a quoted cell opened at or before ${where} is never closed`);
+    case 'INVALID_OPENING_QUOTE': // csv-parse 5 names this one without the CSV_ prefix of the others
+      return new CorrectionFileProblem('NOT_CSV', `the file cannot be read as CSV: ${where} has a quote inside a cell that is not quoted`);
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return new CorrectionFileProblem('NOT_CSV', `the file cannot be read as CSV: ${where} has text after a quoted cell's closing quote`);
+    default:
+      return new CorrectionFileProblem('NOT_CSV', `the file cannot be read as CSV at ${where}`);
+  }
 }
 
 function checkHeader(record: string[]): void {

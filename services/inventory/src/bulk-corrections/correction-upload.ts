@@ -2,6 +2,7 @@ import fastifyMultipart from '@fastify/multipart';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import type { Readable } from 'node:stream';
+import { firstMultipartFile, refuseUnacceptedUploads } from '@smi/service-runtime';
 
 /** Media types taken as a CSV request body (spreadsheet tools and scripts send both). */
 export const CSV_MEDIA_TYPES: readonly string[] = ['text/csv', 'application/csv'];
@@ -48,6 +49,8 @@ export async function registerCorrectionUploads(app: NestFastifyApplication, max
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addContentTypeParser([...CSV_MEDIA_TYPES], (_request, payload, done) => done(null, payload));
+  // Any other media type (an .xlsx workbook, JSON) is told what to send instead, before the body is parsed.
+  refuseUnacceptedUploads(fastify, { path: '/bulk-corrections', fileField: FILE_FIELD, bodyTypes: CSV_MEDIA_TYPES, bodyTypesDescription: 'text/csv', maxUploadBytes: maxBytes });
 }
 
 function tooLarge(maxBytes: number): UploadRefused {
@@ -72,21 +75,31 @@ export async function openCorrectionUpload(request: FastifyRequest, maxBytes: nu
   if (type === MULTIPART) {
     // The multipart envelope adds a few hundred bytes; far beyond the limit is refused before reading.
     if (Number.isFinite(declared) && declared > maxBytes + 64 * 1024) throw tooLarge(maxBytes);
-    let part;
+    let first;
     try {
-      part = await request.file();
+      first = await firstMultipartFile(request);
     } catch (error) {
-      const code = (error as { code?: string }).code;
-      if (code === 'FST_REQ_FILE_TOO_LARGE') throw tooLarge(maxBytes);
-      throw new UploadRefused(400, 'MALFORMED_MULTIPART', `the multipart body cannot be read: ${(error as Error).message}`);
+      throw multipartRefusal(error, maxBytes);
     }
-    if (part === undefined) throw new UploadRefused(400, 'MISSING_FILE', `the multipart body has no file: send it in a field named "${FILE_FIELD}"`);
+    if (first === undefined) throw new UploadRefused(400, 'MISSING_FILE', `the multipart body has no file: send it in a field named "${FILE_FIELD}"`);
+    const { part } = first;
     if (part.fieldname !== FILE_FIELD) {
       part.file.resume();
       throw new UploadRefused(400, 'MISSING_FILE', `send the file in a field named "${FILE_FIELD}" (got "${part.fieldname}")`);
     }
     const file = part.file;
-    return { fileName: cleanFileName(part.filename), bytes: limited(file, maxBytes, () => file.truncated), source: file };
+    // The file is read to its end only once the rest of the body is known to hold no second file, so an upload of
+    // two files starts no job.
+    const noSecondFile = async () => {
+      let another;
+      try {
+        another = await first.anotherFileFollows();
+      } catch (error) {
+        throw multipartRefusal(error, maxBytes);
+      }
+      if (another) throw new UploadRefused(400, 'MORE_THAN_ONE_FILE', 'the multipart body holds more than one file: send one file per upload');
+    };
+    return { fileName: cleanFileName(part.filename), bytes: limited(file, maxBytes, () => file.truncated, noSecondFile), source: file };
   }
 
   if (CSV_MEDIA_TYPES.includes(type)) {
@@ -103,11 +116,19 @@ export async function openCorrectionUpload(request: FastifyRequest, maxBytes: nu
   );
 }
 
+function multipartRefusal(error: unknown, maxBytes: number): UploadRefused {
+  const code = (error as { code?: string }).code;
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge(maxBytes);
+  if (code === 'FST_FILES_LIMIT') return new UploadRefused(400, 'MORE_THAN_ONE_FILE', 'the multipart body holds more than one file: send one file per upload');
+  // busboy's own words describe its internals; the client needs to know the body is broken.
+  return new UploadRefused(400, 'MALFORMED_MULTIPART', 'the multipart body cannot be read: it is cut short or not well formed multipart/form-data');
+}
+
 /**
  * Reads `stream` chunk by chunk, counting bytes against the limit and giving up on a stalled client. Leaving
  * early does not destroy the stream: the request's socket must stay open for the answer.
  */
-async function* limited(stream: Readable, maxBytes: number, truncated: () => boolean): AsyncGenerator<Buffer> {
+async function* limited(stream: Readable, maxBytes: number, truncated: () => boolean, afterLastByte: () => Promise<void> = async () => undefined): AsyncGenerator<Buffer> {
   let count = 0;
   const iterator = stream.iterator({ destroyOnReturn: false });
   try {
@@ -121,6 +142,7 @@ async function* limited(stream: Readable, maxBytes: number, truncated: () => boo
       yield chunk;
     }
     if (truncated()) throw tooLarge(maxBytes);
+    await withIdleTimeout(afterLastByte());
   } finally {
     // Lets go of the stream (left open), so what is left of a refused body can be read and dropped. Not awaited:
     // a read still waiting on a stalled client would hold the answer up.

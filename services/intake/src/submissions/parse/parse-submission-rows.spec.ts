@@ -201,3 +201,33 @@ describe('parseSubmissionRows', () => {
     expect(error).toMatchObject({ code: 'MALFORMED_CSV', row: 3, line: 3 });
   });
 });
+
+describe('parseSubmissionRows: hostile headers and broken quoting', () => {
+  it('refuses a header of 100,000 columns with TOO_MANY_COLUMNS, one short problem', async () => {
+    const extra = Array(100_000).fill('x').join(',');
+    const error = await failure(csv([`${HEADER},${extra}`, manufacturerRow(1)]));
+    expect(error).toMatchObject({ code: 'TOO_MANY_COLUMNS', row: 1 });
+    expect(error.message).toContain('100010 columns');
+    expect(error.problems).toHaveLength(1);
+    expect(error.message.length).toBeLessThan(300);
+  });
+
+  it('lists at most 20 header problems, with how many there are in all', async () => {
+    const extra = Array.from({ length: 150 }, (_, i) => `Extra ${i}`).join(',');
+    const error = await failure(csv([`${HEADER},${extra}`, manufacturerRow(1)]));
+    expect(error).toMatchObject({ code: 'UNKNOWN_COLUMN', problemsTotal: 150 });
+    expect(error.problems).toHaveLength(20);
+    expect(error.message).toMatch(/; and 130 more$/);
+  });
+
+  it.each([
+    ['text after a closing quote', '"closed"then more', /text after its closing quote/, /Invalid Closing Quote|found on field/i],
+    ['a stray quote in an unquoted cell', 'the 5" display', /a quote inside it without being quoted/, /Invalid Opening Quote|found on field/i],
+  ])('says what is wrong with %s in its own words, with row and line', async (_what, cell, ownText, libraryText) => {
+    const error = await failure(csv([HEADER, manufacturerRow(1), manufacturerRow(2, { 9: cell })]));
+    expect(error).toMatchObject({ code: 'MALFORMED_CSV', row: 3, line: 3 });
+    expect(error.message).toMatch(/^Row 3 \(line 3\): /);
+    expect(error.message).toMatch(ownText);
+    expect(error.message).not.toMatch(libraryText);
+  });
+});

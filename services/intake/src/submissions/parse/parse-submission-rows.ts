@@ -135,7 +135,21 @@ function csvFailure(error: CsvError, row: number, line: number, maxFieldLength: 
           'an unclosed quote is the usual cause',
         where,
       );
+    case 'CSV_INVALID_CLOSING_QUOTE':
+    case 'CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE':
+      return new SubmissionFileError(
+        'MALFORMED_CSV',
+        `Row ${row} (line ${line}): a quoted cell has text after its closing quote; a quote inside a quoted cell is written twice ("")`,
+        where,
+      );
+    case 'INVALID_OPENING_QUOTE': // csv-parse 5 names this one without the CSV_ prefix of the others
+      return new SubmissionFileError(
+        'MALFORMED_CSV',
+        `Row ${row} (line ${line}): a cell has a quote inside it without being quoted; quote the whole cell and write the quote twice ("")`,
+        where,
+      );
     default:
-      return new SubmissionFileError('MALFORMED_CSV', `Row ${row} (line ${line}): ${error.message}`, where);
+      // csv-parse's own message names its internals, not the file: the row and line are what a provider can use.
+      return new SubmissionFileError('MALFORMED_CSV', `Row ${row} (line ${line}): the row cannot be read as CSV`, where);
   }
 }

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import * as ExcelJS from 'exceljs';
 import { SUBMISSION_COLUMNS } from '@smi/contracts';
+import { xlsxArchive, xlsxBombs } from '@smi/testing';
 import { decodeSubmission } from '../decode/decode-submission';
 import { parseSubmissionRows } from './parse-submission-rows';
 import { cellText, parseXlsxRows } from './parse-xlsx-rows';
@@ -145,6 +146,68 @@ describe('parseXlsxRows', () => {
         throw new Error('connection lost');
       }
       await expect(collect(parseXlsxRows(broken()))).rejects.toThrow('connection lost');
+    }
+  });
+});
+
+describe('parseXlsxRows: what a workbook may unpack to', () => {
+  const SHEET_OPEN = '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>';
+
+  it('refuses a zip bomb whose sheet unpacks to 150 MB with WORKBOOK_TOO_LARGE_UNPACKED, having read little of it', async () => {
+    const { bigSheet } = xlsxBombs({ sheetBytes: 150_000_000, sharedStringBytes: 1 });
+    const error = await fileError(parseXlsxRows(bigSheet));
+    expect(error.code).toBe('WORKBOOK_TOO_LARGE_UNPACKED');
+    expect(error.message).toMatch(/^The workbook is too large when unpacked/);
+  });
+
+  it('refuses a zip bomb of 200 MB of shared strings with WORKBOOK_TOO_LARGE_UNPACKED', async () => {
+    const { bigSharedStrings } = xlsxBombs({ sheetBytes: 1, sharedStringBytes: 200_000_000 });
+    expect((await fileError(parseXlsxRows(bigSharedStrings))).code).toBe('WORKBOOK_TOO_LARGE_UNPACKED');
+  });
+
+  it('counts the bytes actually unpacked, whatever sizes the zip headers declare', async () => {
+    const { bigSheet } = xlsxBombs({ sheetBytes: 50_000_000, sharedStringBytes: 1 });
+    // Every local header claims its entry unpacks to 100 bytes.
+    const lying = Buffer.from(bigSheet);
+    for (let at = lying.indexOf('PK\u0003\u0004'); at >= 0; at = lying.indexOf('PK\u0003\u0004', at + 4)) lying.writeUInt32LE(100, at + 22);
+    expect((await fileError(parseXlsxRows(lying))).code).toBe('WORKBOOK_TOO_LARGE_UNPACKED');
+  });
+
+  it('refuses more shared strings than a submission could use, even when they compress modestly', async () => {
+    // 600,000 different strings: about 5 times smaller packed, so no bomb by ratio, but too many to hold.
+    const strings = Array.from({ length: 600_000 }, (_, i) => `<si><t>${(i * 7919).toString(36)}</t></si>`).join('');
+    const bytes = xlsxArchive({ sheet: `${SHEET_OPEN}</sheetData></worksheet>`, sharedStrings: `<sst>${strings}</sst>` });
+    const error = await fileError(parseXlsxRows(bytes));
+    expect(error.code).toBe('WORKBOOK_TOO_LARGE_UNPACKED');
+    expect(error.message).toContain('shared strings');
+  });
+
+  it('refuses one cell of several megabytes before the XML reader has to hold it', async () => {
+    const cell = Array.from({ length: 300_000 }, (_, i) => (i * 2654435761 >>> 0).toString(36)).join('');
+    const bytes = xlsxArchive({ sheet: `${SHEET_OPEN}<row r="1"><c r="A1" t="inlineStr"><is><t>${cell}</t></is></c></row></sheetData></worksheet>` });
+    const error = await fileError(parseXlsxRows(bytes));
+    expect(error.code).toBe('WORKBOOK_TOO_LARGE_UNPACKED');
+    expect(error.message).toContain('xl/worksheets/sheet1.xml');
+  });
+
+  it('still reads a large ordinary workbook (30,000 rows)', async () => {
+    const bytes = await workbook((sheet) => {
+      sheet.addRow([...SUBMISSION_COLUMNS]);
+      for (let i = 1; i <= 30_000; i += 1) {
+        sheet.addRow([1_000_000 + i, 'Northwind Metering', `NW-E${i % 10}`, '0002012F', 'ESME', 'Device Manufacturer', 'Defect', utcDate('2026-02-01'), i % 2 ? 'Yes' : 'No', i % 2 ? `Upgrade ${i % 97}` : '']);
+      }
+    });
+    let rows = 0;
+    for await (const _ of parseXlsxRows(bytes)) rows += 1;
+    expect(rows).toBe(30_000);
+  });
+
+  it('says in its own words that bytes are not a workbook', async () => {
+    for (const bytes of [fixture('manufacturer-initial.csv'), Buffer.from('PK\u0003\u0004 not really a workbook')]) {
+      const error = await fileError(parseXlsxRows(bytes));
+      expect(error.code).toBe('NOT_XLSX');
+      expect(error.message).toMatch(/^The file is not an \.xlsx workbook/);
+      expect(error.message).not.toMatch(/signature|0x|Error:/i);
     }
   });
 });

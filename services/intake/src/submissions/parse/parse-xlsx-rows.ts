@@ -3,6 +3,7 @@ import * as ExcelJS from 'exceljs';
 import { SubmissionFileError } from '../submission-errors';
 import { ColumnLayout, SubmissionRow, buildRow, isBlank, resolveHeader } from './submission-row';
 import { DEFAULT_MAX_FIELD_LENGTH, ParseOptions } from './parse-submission-rows';
+import { UnpackedSizeGuard } from './unpacked-size-guard';
 
 function isoDate(date: Date): string {
   // Spreadsheet dates have no zone; exceljs hands them over as UTC midnight of the day shown.
@@ -53,15 +54,21 @@ export async function* parseXlsxRows(
   const maxFieldLength = options.maxFieldLength ?? DEFAULT_MAX_FIELD_LENGTH;
   // exceljs pipes its input without listening for errors, so a failing upload would leave it waiting
   // forever. The failure is kept aside, the input simply ends, and the failure is rethrown afterwards.
+  // So is a workbook refused for what it unpacks to: each chunk is inspected before exceljs gets it.
   let sourceFailed = false;
   let sourceError: unknown;
+  const unpacked = new UnpackedSizeGuard();
   async function* guarded(): AsyncGenerator<Uint8Array> {
     try {
-      if (source instanceof Uint8Array) yield source;
-      else yield* source;
+      for await (const chunk of source instanceof Uint8Array ? [source] : source) {
+        await unpacked.inspect(chunk);
+        yield chunk;
+      }
     } catch (error) {
       sourceFailed = true;
       sourceError = error;
+    } finally {
+      unpacked.close();
     }
   }
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from(guarded()), {
@@ -103,7 +110,8 @@ export async function* parseXlsxRows(
   } catch (error) {
     if (sourceFailed) throw sourceError;
     if (error instanceof SubmissionFileError) throw error;
-    throw new SubmissionFileError('NOT_XLSX', `The file is not a readable .xlsx workbook: ${String(error)}`);
+    // exceljs's own words (an unzipper's "invalid signature: 0x…", an XML parser's) mean nothing to a provider.
+    throw new SubmissionFileError('NOT_XLSX', 'The file is not an .xlsx workbook, or it is damaged: it cannot be read as one');
   }
   if (sourceFailed) throw sourceError;
   if (!sawWorksheet) throw new SubmissionFileError('NOT_XLSX', 'The file is not an .xlsx workbook: no worksheet');

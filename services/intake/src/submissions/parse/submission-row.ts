@@ -50,12 +50,28 @@ export function suggestColumn(header: string, candidates: readonly SubmissionCol
 }
 
 /**
+ * Widest header read. A submission has ten columns; a spreadsheet's padding of empty cells is dropped first, so
+ * a wider header is not a submission, and reading it would only produce one problem per column.
+ */
+export const MAX_HEADER_COLUMNS = 200;
+/** Header problems listed in an answer (with their total), as the validation report lists the first rejections. */
+export const MAX_REPORTED_HEADER_PROBLEMS = 20;
+
+/**
  * Matches a header row against the glossary columns. Every column is required (Fix Information may be
  * empty in a row, but the column must be there), so the file can be read the same way every time.
  */
 export function resolveHeader(headerCells: readonly string[], headerRow: number): ColumnLayout {
   let width = headerCells.length;
   while (width > 0 && headerCells[width - 1].trim() === '') width -= 1;
+  if (width > MAX_HEADER_COLUMNS) {
+    throw new SubmissionFileError(
+      'TOO_MANY_COLUMNS',
+      `The header has ${width} columns; a submission has ${SUBMISSION_COLUMNS.length} (${SUBMISSION_COLUMNS.join(', ')}), ` +
+        `and a header of more than ${MAX_HEADER_COLUMNS} is not read`,
+      { row: headerRow },
+    );
+  }
 
   const found = new Map<SubmissionColumn, number>();
   const unknown: { position: number; text: string }[] = [];
@@ -98,10 +114,13 @@ export function resolveHeader(headerCells: readonly string[], headerRow: number)
   );
   const all = [...unknownProblems, ...problems, ...missingProblems];
   if (all.length > 0) {
-    throw new SubmissionFileError(all[0].code, all.map((problem) => problem.reason).join('; '), {
+    const listed = all.slice(0, MAX_REPORTED_HEADER_PROBLEMS);
+    const more = all.length - listed.length;
+    throw new SubmissionFileError(all[0].code, listed.map((problem) => problem.reason).join('; ') + (more > 0 ? `; and ${more} more` : ''), {
       row: headerRow,
       column: all[0].column,
-      problems: all,
+      problems: listed,
+      problemsTotal: all.length,
     });
   }
   return { positions: Object.fromEntries(found) as Record<SubmissionColumn, number>, width };

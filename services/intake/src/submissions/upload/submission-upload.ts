@@ -1,7 +1,7 @@
 import fastifyMultipart from '@fastify/multipart';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
-import { discardCap, discardRequestBody } from '@smi/service-runtime';
+import { discardRequestBody, firstMultipartFile, refuseUnacceptedUploads } from '@smi/service-runtime';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { SubmissionFormat } from '../record/submission-report';
@@ -60,17 +60,17 @@ export async function registerSubmissionUploads(app: NestFastifyApplication, max
   });
   const fastify = app.getHttpAdapter().getInstance();
   fastify.addContentTypeParser([...CSV_MEDIA_TYPES, XLSX_MEDIA_TYPE], (_request, payload, done) => done(null, payload));
-  // Fastify refuses media types it has no parser for before any route runs, with a bare message; a provider
-  // uploading a PDF or a .zip should be told what to send instead.
-  fastify.addHook('preParsing', async (request, reply) => {
-    if (request.method !== 'POST' || request.url.split('?')[0].replace(/\/+$/, '') !== SUBMISSIONS_PATH) return;
-    const type = mediaType(request);
-    if (type === MULTIPART || CSV_MEDIA_TYPES.includes(type) || type === XLSX_MEDIA_TYPE) return;
-    const refusal = unsupportedMediaType(type);
-    if (!discardRequestBody(request.raw, discardCap(maxUploadBytes))) reply.header('connection', 'close');
-    await reply.code(refusal.status).send(errorBody(refusal));
+  // Other media types are refused before any route runs; a provider uploading a PDF or a .zip is told what to send instead.
+  refuseUnacceptedUploads(fastify, {
+    path: SUBMISSIONS_PATH,
+    fileField: FILE_FIELD,
+    bodyTypes: [...CSV_MEDIA_TYPES, XLSX_MEDIA_TYPE],
+    bodyTypesDescription: BODY_TYPES,
+    maxUploadBytes,
   });
 }
+
+const BODY_TYPES = `text/csv (or ${XLSX_MEDIA_TYPE} for an .xlsx workbook)`;
 
 /** The JSON answer for an upload problem, shaped like the platform's other errors. */
 export function errorBody(error: UploadError): { statusCode: number; error: string; code: string; message: string } {
@@ -82,7 +82,7 @@ function unsupportedMediaType(type: string): UploadError {
     415,
     'UNSUPPORTED_MEDIA_TYPE',
     `Unsupported content type "${type || '(none)'}": send the file as multipart/form-data in a field named "${FILE_FIELD}", ` +
-      `or as the request body with content type text/csv (or ${XLSX_MEDIA_TYPE} for an .xlsx workbook)`,
+      `or as the request body with content type ${BODY_TYPES}`,
   );
 }
 
@@ -135,22 +135,34 @@ export async function openUpload(request: FastifyRequest, options: UploadOptions
   if (type === MULTIPART) {
     // The multipart envelope adds a few hundred bytes to the file; anything far beyond is over the limit.
     if (Number.isFinite(declared) && declared > options.maxBytes + 64 * 1024) throw uploadTooLarge(options.maxBytes);
-    let part;
+    let first;
     try {
-      part = await request.file();
+      first = await firstMultipartFile(request);
     } catch (error) {
       throw multipartFailure(error, options.maxBytes);
     }
-    if (part === undefined) {
+    if (first === undefined) {
       throw new UploadError(400, 'MISSING_FILE', `The multipart body has no file: send the file in a field named "${FILE_FIELD}"`);
     }
+    const { part } = first;
     if (part.fieldname !== FILE_FIELD) {
       part.file.resume();
       throw new UploadError(400, 'MISSING_FILE', `Send the file in a field named "${FILE_FIELD}" (got "${part.fieldname}")`);
     }
     const fileName = cleanFileName(part.filename);
     const file = part.file;
-    const counter = countingStream(file, raw, options.maxBytes, idleTimeoutMs, () => file.truncated);
+    // The file counts as read only once the rest of the body is known to hold no second file, so a submission of
+    // two files records neither.
+    const noSecondFile = async () => {
+      let another;
+      try {
+        another = await first.anotherFileFollows();
+      } catch (error) {
+        throw multipartFailure(error, options.maxBytes);
+      }
+      if (another) throw new UploadError(400, 'MORE_THAN_ONE_FILE', 'The multipart body holds more than one file: send one file per submission');
+    };
+    const counter = countingStream(file, raw, options.maxBytes, idleTimeoutMs, () => file.truncated, noSecondFile);
     return { format: isXlsx(fileName, part.mimetype.toLowerCase()) ? 'xlsx' : 'csv', fileName, ...counter };
   }
 
@@ -167,8 +179,9 @@ export async function openUpload(request: FastifyRequest, options: UploadOptions
 function multipartFailure(error: unknown, maxBytes: number): UploadError {
   const code = (error as { code?: string }).code;
   if (code === 'FST_REQ_FILE_TOO_LARGE') return uploadTooLarge(maxBytes);
-  if (code === 'FST_FILES_LIMIT') return new UploadError(400, 'TOO_MANY_FILES', 'Send one file per submission');
-  return new UploadError(400, 'MALFORMED_MULTIPART', `The multipart body could not be read: ${(error as Error).message}`);
+  if (code === 'FST_FILES_LIMIT') return new UploadError(400, 'MORE_THAN_ONE_FILE', 'The multipart body holds more than one file: send one file per submission');
+  // The multipart parser's own words (busboy's) describe its internals; the client needs to know the body is broken.
+  return new UploadError(400, 'MALFORMED_MULTIPART', 'The multipart body could not be read: it is cut short or not well formed multipart/form-data');
 }
 
 interface Counter {
@@ -187,6 +200,7 @@ function countingStream(
   maxBytes: number,
   idleTimeoutMs: number,
   truncated: () => boolean = () => false,
+  afterLastByte: () => Promise<void> = async () => undefined,
 ): Counter {
   let count = 0;
   async function* bytes(): AsyncGenerator<Uint8Array> {
@@ -202,6 +216,7 @@ function countingStream(
         yield chunk;
       }
       if (truncated()) throw uploadTooLarge(maxBytes);
+      await withIdleTimeout(afterLastByte(), idleTimeoutMs);
     } finally {
       // Detaches the iterator from the stream (which stays open), so the rest can be discarded. Not awaited: a
       // read left waiting by a stalled client would hold it up.

@@ -38,8 +38,8 @@ export class UploadAbandoned extends Error {
 /** Errors cross the thread boundary as data; these keep what the HTTP answer needs. */
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof SubmissionFileError) {
-    const { row, line, column, byteOffset, problems } = error;
-    return { kind: 'file', code: error.code, message: error.message, details: { row, line, column, byteOffset, problems } };
+    const { row, line, column, byteOffset, problems, problemsTotal } = error;
+    return { kind: 'file', code: error.code, message: error.message, details: { row, line, column, byteOffset, problems, problemsTotal } };
   }
   if (error instanceof UploadAbandoned) return { kind: 'aborted' };
   if (error instanceof DomainError) return { kind: 'domain', code: error.code, message: error.message, details: error.details };

@@ -1,8 +1,9 @@
-import { BadRequestException, Controller, Get, HttpException, HttpStatus, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Controller, Get, HttpException, HttpStatus, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiPayloadTooLargeResponse, ApiTags, ApiUnsupportedMediaTypeResponse } from '@nestjs/swagger';
 import { Actor, Authorize, CurrentActor } from '@smi/auth';
-import { CorrelationId, SERVICE_SETTINGS, discardCap, discardRequestBody } from '@smi/service-runtime';
+import { CorrelationId, SERVICE_SETTINGS, discardCap, discardRequestBody, uuidParam } from '@smi/service-runtime';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { STATUS_CODES } from 'node:http';
 import { IntakeSettings } from '../../settings';
 import { SubmissionFileError } from '../submission-errors';
 import { SubmissionReport } from '../record/submission-report';
@@ -22,13 +23,18 @@ import { SubmissionsHandler } from './submissions.handler';
 /** A whole-file problem or an upload problem as the HTTP answer a client can act on. */
 function httpErrorFor(error: unknown): unknown {
   if (error instanceof SubmissionFileError) {
-    return new BadRequestException({
-      statusCode: 400,
-      error: 'Bad Request',
-      code: error.code,
-      message: error.message,
-      details: { row: error.row, line: error.line, column: error.column, byteOffset: error.byteOffset, problems: error.problems },
-    });
+    // Too large when unpacked is a size limit, like FILE_TOO_LARGE; everything else is a file that cannot be used.
+    const status = error.code === 'WORKBOOK_TOO_LARGE_UNPACKED' ? HttpStatus.PAYLOAD_TOO_LARGE : HttpStatus.BAD_REQUEST;
+    return new HttpException(
+      {
+        statusCode: status,
+        error: STATUS_CODES[status],
+        code: error.code,
+        message: error.message,
+        details: { row: error.row, line: error.line, column: error.column, byteOffset: error.byteOffset, problems: error.problems, problemsTotal: error.problemsTotal },
+      },
+      status,
+    );
   }
   if (error instanceof UploadError) {
     return new HttpException(errorBody(error), error.status);
@@ -51,7 +57,7 @@ export class SubmissionsController {
     description:
       `Multipart (field "${FILE_FIELD}", .csv or .xlsx) or a raw body (text/csv, or ${XLSX_MEDIA_TYPE}), streamed. Every row is validated; ` +
       'valid rows are recorded even when others are rejected, all in one transaction committed once the file has been read to its end. ' +
-      'A file-level problem (400), an upload over INTAKE_MAX_UPLOAD_BYTES (413) or an unsupported media type (415) records nothing; so does ?dryRun=true.',
+      'A file-level problem (400), an upload over INTAKE_MAX_UPLOAD_BYTES or a workbook too large when unpacked (413), or an unsupported media type (415) records nothing; so does ?dryRun=true.',
   })
   @ApiConsumes('multipart/form-data', ...CSV_MEDIA_TYPES, XLSX_MEDIA_TYPE)
   @ApiBody({ schema: { type: 'object', properties: { [FILE_FIELD]: { type: 'string', format: 'binary' } } } })
@@ -97,7 +103,7 @@ export class SubmissionsController {
   @Authorize({ partyTypes: ['manufacturer', 'csp', 'dcc'] })
   @ApiOperation({ summary: 'The validation report of a recorded submission (another provider’s answers 404)' })
   @ApiOkResponse({ type: RecordedSubmissionView })
-  get(@Param('submissionId', new ParseUUIDPipe()) submissionId: string, @CurrentActor() actor: Actor) {
+  get(@Param('submissionId', uuidParam('submissionId')) submissionId: string, @CurrentActor() actor: Actor) {
     return this.submissions.get(submissionId, actor);
   }
 
@@ -105,7 +111,7 @@ export class SubmissionsController {
   @Authorize({ partyTypes: ['manufacturer', 'csp', 'dcc'] })
   @ApiOperation({ summary: 'Every problem of the rejected rows, in row order, paged by cursor' })
   @ApiOkResponse({ type: RejectionPageView })
-  rejections(@Param('submissionId', new ParseUUIDPipe()) submissionId: string, @Query() query: RejectionsQuery, @CurrentActor() actor: Actor) {
+  rejections(@Param('submissionId', uuidParam('submissionId')) submissionId: string, @Query() query: RejectionsQuery, @CurrentActor() actor: Actor) {
     return this.submissions.rejections(submissionId, actor, query.cursor, query.limit ?? 1000);
   }
 }
