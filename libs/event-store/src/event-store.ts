@@ -285,7 +285,7 @@ export class PostgresEventStore {
     // its stream sends no row back; a snapshot that is not current sends its events, or one empty row when there are none.
     const rows: Array<EventRow & { requested: string }> = await (manager ?? this.dataSource).query(
       `SELECT s.stream_id AS requested, e.*
-       FROM unnest($1::text[], $2::int[]) WITH ORDINALITY AS s(stream_id, snapshot_version, n)
+       FROM json_to_recordset($1::json) AS s(stream_id text, snapshot_version int)
        CROSS JOIN LATERAL (
          SELECT CASE WHEN s.snapshot_version IS NOT NULL
            AND s.snapshot_version = (SELECT max(v.stream_version) FROM events v WHERE v.stream_id = s.stream_id) THEN NULL ELSE 1 END AS from_version) c
@@ -294,8 +294,9 @@ export class PostgresEventStore {
          WHERE events.stream_id = s.stream_id AND events.stream_version >= c.from_version
          ORDER BY events.stream_version) e ON true
        WHERE c.from_version IS NOT NULL AND (e.event_id IS NOT NULL OR s.snapshot_version IS NOT NULL)
-       ORDER BY s.n, e.stream_version`,
-      [streams.map((s) => s.streamId), streams.map((s) => s.snapshotVersion ?? null)],
+       ORDER BY s.stream_id, e.stream_version`,
+      // As one JSON document, which PostgreSQL parses in one go: array parameters cost the driver an escaped literal.
+      [JSON.stringify(streams.map((s) => ({ stream_id: s.streamId, snapshot_version: s.snapshotVersion ?? null })))],
     );
     for (const row of rows) {
       const read = result.get(row.requested) as StreamForDecision;
