@@ -1,5 +1,8 @@
+import { CATALOGUE_EVENT_SCHEMAS } from '@smi/contracts';
 import { given } from '@smi/decider';
-import { catalogueMakeDecider, MakeAdded, ModelAdded } from './catalogue-make.decider';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
+import { CATALOGUE_EVENT_TYPES, CatalogueCommand, CatalogueEvent, catalogueMakeDecider, MakeAdded, ModelAdded } from './catalogue-make.decider';
 
 const at = '2026-12-04T10:00:00.000Z';
 const makeId = '0b7c3d52-6f0e-4c55-9a35-2f1c3f0d9a01';
@@ -114,5 +117,34 @@ describe('DCC catalogue: models', () => {
     given(catalogueMakeDecider, [northwind, e470]).when({ type: 'AddModelAlias', makeId, modelId, alias: 'e470', at }).thenNothingHappens();
     const e480: ModelAdded = { type: 'ModelAdded', makeId, modelId: otherModelId, name: 'NW-E480', aliases: [], smiModelId: null, addedAt: at };
     given(catalogueMakeDecider, [northwind, e470, e480]).when({ type: 'AddModelAlias', makeId, modelId: otherModelId, alias: 'E470', at }).thenThrows('MODEL_SPELLING_CONFLICT');
+  });
+});
+
+describe('DCC catalogue: events', () => {
+  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  addFormats(ajv);
+  const conforms = (events: CatalogueEvent[]) =>
+    events.flatMap(({ type, ...data }) => {
+      const validate = ajv.compile(CATALOGUE_EVENT_SCHEMAS[type][1]);
+      return validate(data) ? [] : [`${type}: ${ajv.errorsText(validate.errors)}`];
+    });
+
+  it('has a published contract for every event the decider records', () => {
+    expect(Object.keys(CATALOGUE_EVENT_SCHEMAS).sort()).toEqual([...CATALOGUE_EVENT_TYPES].sort());
+  });
+
+  it('records events that conform to their contracts', () => {
+    const history: CatalogueEvent[] = [];
+    const commands: CatalogueCommand[] = [
+      { type: 'AddMake', makeId, name: 'Northwind', aliases: ['NW'], manufacturerId: null, at },
+      { type: 'ChangeMake', makeId, name: 'Northwind Metering', manufacturerId: '1a2b', at },
+      { type: 'AddMakeAlias', makeId, alias: 'North Wind', at },
+      { type: 'AddModel', makeId, modelId, name: 'NW-E470', aliases: ['E470'], smiModelId: null, at },
+      { type: 'ChangeModel', makeId, modelId, name: 'NW-E470', smiModelId: '0000e470', at },
+      { type: 'AddModelAlias', makeId, modelId, alias: 'E 470', at },
+    ];
+    for (const command of commands) history.push(...given(catalogueMakeDecider, history).when(command).thenMatches(() => undefined));
+    expect(history.map((e) => e.type)).toEqual([...CATALOGUE_EVENT_TYPES]);
+    expect(conforms(history)).toEqual([]);
   });
 });

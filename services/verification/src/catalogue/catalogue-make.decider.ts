@@ -1,3 +1,4 @@
+import { MakeAddedData, MakeAliasAddedData, MakeChangedData, ModelAddedData, ModelAliasAddedData, ModelChangedData } from '@smi/contracts';
 import { Decider, DomainError } from '@smi/decider';
 
 /*
@@ -88,60 +89,15 @@ export interface AddModelAlias {
 
 export type CatalogueCommand = AddMake | ChangeMake | AddMakeAlias | AddModel | ChangeModel | AddModelAlias;
 
-export interface MakeAdded {
-  type: 'MakeAdded';
-  makeId: string;
-  name: string;
-  aliases: string[];
-  manufacturerId: string | null;
-  addedAt: string;
-}
-
+/** The events are the contract's (contracts/src/events/catalogue-events.ts) with their type. */
+export type MakeAdded = { type: 'MakeAdded' } & MakeAddedData;
 /** A renamed make keeps its previous name as an alias, so items spelled the old way still resolve. */
-export interface MakeChanged {
-  type: 'MakeChanged';
-  makeId: string;
-  name: string;
-  manufacturerId: string | null;
-  previous: { name: string; manufacturerId: string | null };
-  changedAt: string;
-}
-
-export interface MakeAliasAdded {
-  type: 'MakeAliasAdded';
-  makeId: string;
-  alias: string;
-  addedAt: string;
-}
-
-export interface ModelAdded {
-  type: 'ModelAdded';
-  makeId: string;
-  modelId: string;
-  name: string;
-  aliases: string[];
-  smiModelId: string | null;
-  addedAt: string;
-}
-
+export type MakeChanged = { type: 'MakeChanged' } & MakeChangedData;
+export type MakeAliasAdded = { type: 'MakeAliasAdded' } & MakeAliasAddedData;
+export type ModelAdded = { type: 'ModelAdded' } & ModelAddedData;
 /** A renamed model keeps its previous name as an alias, as a make does. */
-export interface ModelChanged {
-  type: 'ModelChanged';
-  makeId: string;
-  modelId: string;
-  name: string;
-  smiModelId: string | null;
-  previous: { name: string; smiModelId: string | null };
-  changedAt: string;
-}
-
-export interface ModelAliasAdded {
-  type: 'ModelAliasAdded';
-  makeId: string;
-  modelId: string;
-  alias: string;
-  addedAt: string;
-}
+export type ModelChanged = { type: 'ModelChanged' } & ModelChangedData;
+export type ModelAliasAdded = { type: 'ModelAliasAdded' } & ModelAliasAddedData;
 
 export type CatalogueEvent = MakeAdded | MakeChanged | MakeAliasAdded | ModelAdded | ModelChanged | ModelAliasAdded;
 

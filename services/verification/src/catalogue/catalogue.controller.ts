@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { Actor, Authorize, AuthorizeOptions, CurrentActor } from '@smi/auth';
 import { CorrelationId, uuidParam } from '@smi/service-runtime';
 import { CatalogueLookup, CatalogueResolution } from './catalogue-lookup';
@@ -9,6 +9,9 @@ import { CatalogueHandler } from './catalogue.handler';
 /** The catalogue is the DCC's working tool: DCC reads it, its verifiers change it. */
 const READ: AuthorizeOptions = { partyTypes: ['dcc'] };
 const WRITE: AuthorizeOptions = { partyTypes: ['dcc'], roles: ['verifier'] };
+
+const MAKE_ID_PARAM = ApiParam({ name: 'makeId', format: 'uuid', example: '0b7c3d52-6f0e-4c55-9a35-2f1c3f0d9a01' });
+const MODEL_ID_PARAM = ApiParam({ name: 'modelId', format: 'uuid', example: '6a1e8b1e-0c9e-4a8e-8d0c-3c1b7b0f2e02' });
 
 @ApiTags('catalogue')
 @Controller('catalogue')
@@ -44,6 +47,7 @@ export class CatalogueController {
 
   @Get('makes/:makeId')
   @Authorize(READ)
+  @MAKE_ID_PARAM
   @ApiOperation({ summary: 'One make with its models (DCC)' })
   @ApiOkResponse({ type: MakeView })
   get(@Param('makeId', uuidParam('makeId')) makeId: string): Promise<MakeView> {
@@ -52,6 +56,7 @@ export class CatalogueController {
 
   @Put('makes/:makeId')
   @Authorize(WRITE)
+  @MAKE_ID_PARAM
   @ApiOperation({ summary: "Change a make's canonical name or SMI manufacturer id; the previous name stays an alias (DCC, role verifier)" })
   @ApiOkResponse({ type: MakeView })
   changeMake(
@@ -66,6 +71,7 @@ export class CatalogueController {
   @Post('makes/:makeId/aliases')
   @HttpCode(201)
   @Authorize(WRITE)
+  @MAKE_ID_PARAM
   @ApiOperation({ summary: 'Map a new spelling to the make (DCC, role verifier); a spelling of another make is 409 naming it' })
   @ApiCreatedResponse({ type: MakeView })
   addMakeAlias(
@@ -79,6 +85,7 @@ export class CatalogueController {
 
   @Get('makes/:makeId/models')
   @Authorize(READ)
+  @MAKE_ID_PARAM
   @ApiOperation({ summary: "A make's canonical models (DCC)" })
   @ApiOkResponse({ type: [ModelView] })
   models(@Param('makeId', uuidParam('makeId')) makeId: string): Promise<ModelView[]> {
@@ -88,6 +95,7 @@ export class CatalogueController {
   @Post('makes/:makeId/models')
   @HttpCode(201)
   @Authorize(WRITE)
+  @MAKE_ID_PARAM
   @ApiOperation({ summary: 'Add a canonical model to a make (DCC, role verifier); a spelling of another model of the make is 409' })
   @ApiCreatedResponse({ type: ModelView })
   addModel(
@@ -101,6 +109,8 @@ export class CatalogueController {
 
   @Get('makes/:makeId/models/:modelId')
   @Authorize(READ)
+  @MAKE_ID_PARAM
+  @MODEL_ID_PARAM
   @ApiOperation({ summary: 'One model of a make (DCC)' })
   @ApiOkResponse({ type: ModelView })
   model(@Param('makeId', uuidParam('makeId')) makeId: string, @Param('modelId', uuidParam('modelId')) modelId: string): Promise<ModelView> {
@@ -109,6 +119,8 @@ export class CatalogueController {
 
   @Put('makes/:makeId/models/:modelId')
   @Authorize(WRITE)
+  @MAKE_ID_PARAM
+  @MODEL_ID_PARAM
   @ApiOperation({ summary: "Change a model's canonical name or SMI model id; the previous name stays an alias (DCC, role verifier)" })
   @ApiOkResponse({ type: ModelView })
   changeModel(
@@ -124,6 +136,8 @@ export class CatalogueController {
   @Post('makes/:makeId/models/:modelId/aliases')
   @HttpCode(201)
   @Authorize(WRITE)
+  @MAKE_ID_PARAM
+  @MODEL_ID_PARAM
   @ApiOperation({ summary: 'Map a new spelling to the model (DCC, role verifier)' })
   @ApiCreatedResponse({ type: ModelView })
   addModelAlias(
