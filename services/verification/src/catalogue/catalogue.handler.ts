@@ -163,24 +163,25 @@ async function projectMake(manager: EntityManager, recorded: RecordedEvent[], st
 }
 
 async function claimMakeSpellings(manager: EntityManager, make: ListedMake): Promise<void> {
-  const spellings = [make.name, ...make.aliases];
-  const keys = spellings.map(spellingKey);
+  // In key order, so that two makes claiming the same spellings wait for each other instead of deadlocking.
+  const spellings = [make.name, ...make.aliases].map((spelling) => ({ key: spellingKey(spelling), spelling })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const keys = spellings.map((s) => s.key);
   // ON CONFLICT waits for a concurrent claim of the same spelling to commit, then leaves it to its owner.
   await manager.query(
     `INSERT INTO catalogue_make_spellings (spelling_key, spelling, make_id)
-     SELECT key, spelling, $3 FROM unnest($1::text[], $2::text[]) AS s(key, spelling)
+     SELECT key, spelling, $3 FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS s(key, spelling, n) ORDER BY n
      ON CONFLICT (spelling_key) DO NOTHING`,
-    [keys, spellings, make.makeId],
+    [keys, spellings.map((s) => s.spelling), make.makeId],
   );
-  const taken: Array<{ spelling: string; make_id: string; name: string }> = await manager.query(
-    `SELECT s.spelling, s.make_id, m.name FROM catalogue_make_spellings s JOIN catalogue_makes m ON m.make_id = s.make_id
+  const taken: Array<{ spelling_key: string; spelling: string; make_id: string; name: string }> = await manager.query(
+    `SELECT s.spelling_key, s.spelling, s.make_id, m.name FROM catalogue_make_spellings s JOIN catalogue_makes m ON m.make_id = s.make_id
       WHERE s.spelling_key = ANY($1) AND s.make_id <> $2 ORDER BY s.spelling_key LIMIT 1`,
     [keys, make.makeId],
   );
   if (taken.length > 0) {
     const [other] = taken;
     throw new DomainError('MAKE_SPELLING_CONFLICT', `"${other.spelling}" already maps to make ${other.name} (${other.make_id})`, {
-      field: 'aliases',
+      field: other.spelling_key === spellingKey(make.name) ? 'name' : 'aliases',
       makeId: other.make_id,
       make: other.name,
     });
