@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServicePlatformModule } from '@smi/service-runtime';
+import { CatalogueModule } from './catalogue/catalogue.module';
 import { VERIFICATION_MIGRATIONS } from './migrations';
 import { PartiesModule } from './parties/parties.module';
 import { verificationDatabaseUrl, VerificationSettings } from './settings';
@@ -18,6 +19,7 @@ export class AppModule {
           topics: { events: 'verification.events', others: ['intake.events'] },
         }),
         PartiesModule,
+        CatalogueModule,
       ],
     };
   }
