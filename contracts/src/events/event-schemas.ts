@@ -21,6 +21,7 @@ import InventoryUpdatedV1 from '../../events/inventory/InventoryUpdated.v1.schem
 import ResponsibleSupplierChangedV1 from '../../events/inventory/ResponsibleSupplierChanged.v1.schema.json';
 import ServiceRequestAnsweredV1 from '../../events/inventory/ServiceRequestAnswered.v1.schema.json';
 import ServiceRequestRefusedV1 from '../../events/inventory/ServiceRequestRefused.v1.schema.json';
+import { CATALOGUE_EVENT_SCHEMAS } from './catalogue-events';
 
 /**
  * Every event that crosses a service boundary, by publishing service, type and schema version.
@@ -51,6 +52,9 @@ export const EVENT_SCHEMAS: Record<string, Record<string, Record<number, object>
     BulkCorrectionAccepted: { 1: BulkCorrectionAcceptedV1 },
     BulkCorrectionCompleted: { 1: BulkCorrectionCompletedV1 },
     BulkCorrectionFailed: { 1: BulkCorrectionFailedV1 },
+  },
+  verification: {
+    ...CATALOGUE_EVENT_SCHEMAS,
   },
 };
 
