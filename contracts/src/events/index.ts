@@ -1,3 +1,4 @@
 export * from './intake-events';
 export * from './inventory-events';
+export * from './verification-events';
 export { EVENT_SCHEMAS, eventSchemaErrors, hasEventContract } from './event-schemas';
