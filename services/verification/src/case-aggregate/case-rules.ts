@@ -1,4 +1,4 @@
-import { CASE_STATES, CaseSubject } from '@smi/contracts';
+import { CASE_STATES, CaseSubject, IntakeItemContent } from '@smi/contracts';
 import { DomainError } from '@smi/decider';
 import {
   Actor,
@@ -61,16 +61,7 @@ export function openItemCase(command: OpenItemCase, state: CaseState): CaseEvent
     submissionId: item.submissionId,
     contentHash: item.contentHash,
     submittedAt: item.submittedAt,
-    identifier: item.identifier,
-    make: item.make,
-    model: item.model,
-    firmwareVersion: item.firmwareVersion,
-    deviceType: item.deviceType,
-    source: item.source,
-    statusOfInformation: item.statusOfInformation,
-    dateLastUpdated: item.dateLastUpdated,
-    fixAvailable: item.fixAvailable,
-    fixInformation: item.fixInformation,
+    ...itemContentOf(item),
   };
   return [{ type: 'CaseOpened', ...baseOf(command), caseKind: 'item', subject, accountable: command.accountable, fixReference: 'not-applicable' }];
 }
@@ -139,8 +130,14 @@ export function reviseItem(command: ReviseItem, state: CaseState): CaseEvent[] {
     });
   }
   if (revision.contentHash === found.subject.contentHash) return [];
-  const { submissionId, contentHash, previousContentHash, changes, revisedAt: _revisedAt, providerPartyId: _provider, ...content } = revision;
-  return [{ type: 'RevisionReceived', ...baseOf(command), submissionId, contentHash, previousContentHash, changes, content, reopenedFrom: found.state }];
+  const { submissionId, contentHash, previousContentHash, changes } = revision;
+  return [{ type: 'RevisionReceived', ...baseOf(command), submissionId, contentHash, previousContentHash, changes, content: itemContentOf(revision), reopenedFrom: found.state }];
+}
+
+/** The submission format's fields of an item, picked one by one so nothing else of the intake event is kept. */
+function itemContentOf(item: IntakeItemContent): IntakeItemContent {
+  const { identifier, make, model, firmwareVersion, deviceType, source, statusOfInformation, dateLastUpdated, fixAvailable, fixInformation } = item;
+  return { identifier, make, model, firmwareVersion, deviceType, source, statusOfInformation, dateLastUpdated, fixAvailable, fixInformation };
 }
 
 /** PossibleDuplicateFlagged: the matches are a hint for the verifier, attached once each. */

@@ -55,8 +55,9 @@ export function othersItem(overrides: Partial<ItemSubmittedData> = {}): ItemSubm
 }
 
 export function itemRevised(overrides: Partial<ItemRevisedData> = {}): ItemRevisedData {
+  const { submittedAt: _submittedAt, ...submitted } = itemSubmitted();
   return {
-    ...itemSubmitted(),
+    ...submitted,
     submissionId: '6f0c2a55-8a0e-4d59-9d44-1c4b7d2a0002',
     contentHash: 'hash-2',
     previousContentHash: 'hash-1',
@@ -64,7 +65,7 @@ export function itemRevised(overrides: Partial<ItemRevisedData> = {}): ItemRevis
     changes: [{ field: 'firmwareVersion', from: '38040404', to: '38040406' }],
     revisedAt: LATER,
     ...overrides,
-  } as ItemRevisedData;
+  };
 }
 
 export function itemReported(overrides: Partial<ItemReportedData> = {}): ItemReportedData {
