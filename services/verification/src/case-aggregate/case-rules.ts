@@ -386,6 +386,9 @@ export function attachFix(command: AttachFix, state: CaseState): CaseEvent[] {
  */
 export function markResponseOverdue(command: MarkResponseOverdue, state: CaseState): CaseEvent[] {
   const found = existingCase(state, command.caseId);
+  for (const field of ['today', 'overdueFrom'] as const) {
+    if (!ISO_DAY.test(command[field])) throw new DomainError(CASE_ERRORS.INVALID_COMMAND, `${field} must be a day, yyyy-mm-dd`, { field });
+  }
   const { wait } = found;
   if (wait === null || !wait.chased || wait.overdue || wait.since !== command.waitingSince || command.today < command.overdueFrom) return [];
   return [
@@ -499,6 +502,8 @@ function optionalText(value: string | null | undefined, field: string): string |
   if (value === undefined || value === null || value.trim() === '') return null;
   return requiredText(value, field);
 }
+
+const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
 /** As long as the Fix Information intake accepts. */
 const MAX_TEXT = 4000;

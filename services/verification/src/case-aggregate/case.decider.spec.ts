@@ -249,6 +249,22 @@ describe('the DCC workflow (issue point 3)', () => {
   });
 });
 
+describe('input', () => {
+  it('free text is stored as given, up to 4,000 characters', () => {
+    const run = CaseRun.item().claim();
+    const question = ' =SUM(A1) <b>as given</b> ';
+    expect(decide(run, VERIFIER, { type: 'RequestInformation', question })[0]).toMatchObject({ question });
+    const tooLong = refuses(run, VERIFIER, { type: 'RequestInformation', question: 'x'.repeat(4001) }, CASE_ERRORS.INVALID_COMMAND);
+    expect(tooLong.details).toEqual({ field: 'question' });
+  });
+
+  it('an unknown command, or a chasing day that is not a day, is refused', () => {
+    refuses(CaseRun.item(), VERIFIER, { type: 'Publish' } as unknown as Parameters<typeof command>[2], CASE_ERRORS.INVALID_COMMAND);
+    const overdue = refuses(CaseRun.item(), SYSTEM, { type: 'MarkResponseOverdue', today: '30/03/2026', waitingSince: AT, overdueFrom: '2026-03-24' }, CASE_ERRORS.INVALID_COMMAND);
+    expect(overdue.details).toEqual({ field: 'today' });
+  });
+});
+
 describe('R3, agreement (issue point 5)', () => {
   it("an item its accountable party did not declare waits on that party's agreement after DCC verifies it", () => {
     const run = othersRun().verify();
