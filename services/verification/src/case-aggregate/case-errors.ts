@@ -18,6 +18,8 @@ export const CASE_ERRORS = {
   CASE_CLAIM_CONFLICT: 'CASE_CLAIM_CONFLICT',
   /** 409, details `{ caseKind }`: the action does not apply to this kind of case. */
   CASE_KIND_CONFLICT: 'CASE_KIND_CONFLICT',
+  /** 409, details `{ state, confirmation }`: declining a fix already confirmed. */
+  FIX_CONFIRMATION_CONFLICT: 'FIX_CONFIRMATION_CONFLICT',
   /** 403: a DCC action by anyone but a DCC verifier. */
   FORBIDDEN_NOT_VERIFIER: 'FORBIDDEN_NOT_VERIFIER',
   /** 403: agreement or confirmation by anyone but the accountable party. */

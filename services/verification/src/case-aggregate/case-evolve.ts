@@ -110,10 +110,14 @@ function apply(state: Case, event: Exclude<CaseEvent, { type: 'CaseOpened' }>): 
       if (event.fixId === null) {
         const fix = fixOf(state, state.subject);
         if (fix === null) return state;
-        return { ...state, rowFixConfirmation: { fixInformation: fix.fixInformation, fixingFirmwareVersion: event.fixingFirmwareVersion, confirmation: event.confirmation } };
+        return {
+          ...state,
+          fixDeclined: false,
+          rowFixConfirmation: { fixInformation: fix.fixInformation, fixingFirmwareVersion: event.fixingFirmwareVersion, confirmation: event.confirmation },
+        };
       }
       if (state.proposalFix === null) return state;
-      return { ...state, proposalFix: { ...state.proposalFix, fixingFirmwareVersion: event.fixingFirmwareVersion, confirmation: event.confirmation } };
+      return { ...state, fixDeclined: false, proposalFix: { ...state.proposalFix, fixingFirmwareVersion: event.fixingFirmwareVersion, confirmation: event.confirmation } };
     }
     case 'FixDeclined':
       return { ...state, fixDeclined: true };

@@ -343,10 +343,20 @@ export function confirmFix(command: ConfirmFix, state: CaseState): CaseEvent[] {
   assertAccountable(found, command.actor);
   const note = command.confirmed ? optionalText(command.note, 'note') : requiredText(command.note, 'note');
   const fixingFirmwareVersion = optionalText(command.fixingFirmwareVersion, 'fixingFirmwareVersion');
+  if (fixingFirmwareVersion !== null && fixingFirmwareVersion.length > MAX_FIRMWARE_VERSION) {
+    throw new DomainError(CASE_ERRORS.INVALID_COMMAND, `fixingFirmwareVersion is longer than ${MAX_FIRMWARE_VERSION} characters`, { field: 'fixingFirmwareVersion' });
+  }
   if (CLOSED_STATES.includes(found.state)) throw stateConflict(found, ALL_STATES.filter((s) => !CLOSED_STATES.includes(s)));
   const fix = fixOf(found, found.subject);
   if (fix === null) throw new DomainError(CASE_ERRORS.FIX_MISSING, 'the case has no fix to confirm', {});
-  if (!command.confirmed) return [{ type: 'FixDeclined', ...baseOf(command), fixId: fix.fixId, note: note ?? '' }];
+  if (!command.confirmed) {
+    // A confirmed fix may be published already: taking it back is DCC's withdrawal, not a late decline.
+    if (fix.confirmation !== null) {
+      throw new DomainError(CASE_ERRORS.FIX_CONFIRMATION_CONFLICT, `the fix is already confirmed (${fix.confirmation.via})`, { state: found.state, confirmation: fix.confirmation.via });
+    }
+    if (found.fixDeclined) return [];
+    return [{ type: 'FixDeclined', ...baseOf(command), fixId: fix.fixId, note: note ?? '' }];
+  }
   if (fix.confirmation !== null) return [];
   return [
     {
@@ -504,6 +514,9 @@ function optionalText(value: string | null | undefined, field: string): string |
 }
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** As long as a firmware version intake accepts. */
+const MAX_FIRMWARE_VERSION = 64;
 
 /** As long as the Fix Information intake accepts. */
 const MAX_TEXT = 4000;

@@ -351,6 +351,21 @@ describe('R5, fix confirmation (issue point 6)', () => {
     run.do(ACME, { type: 'ConfirmFix', confirmed: false, note: 'does not fix it' });
     expect(run.events[run.events.length - 1]).toMatchObject({ type: 'FixDeclined', fixId: null, note: 'does not fix it' });
     expect(stateOf(run).wait).toBeNull();
+    given(caseDecider, run.events).when(command(OTHERS_CASE, ACME, { type: 'ConfirmFix', confirmed: false, note: 'still no' })).thenNothingHappens();
+    // Asked again, it may still confirm.
+    expect(types(decide(run, ACME, { type: 'ConfirmFix', confirmed: true }))).toEqual(['FixConfirmed', 'ItemPublishable']);
+  });
+
+  it('a confirmed fix cannot be declined afterwards, and a fixing firmware version is at most 64 characters', () => {
+    const run = othersRun().do(ACME, { type: 'ConfirmFix', confirmed: true });
+    expect(refuses(run, ACME, { type: 'ConfirmFix', confirmed: false, note: 'changed our mind' }, CASE_ERRORS.FIX_CONFIRMATION_CONFLICT).details).toEqual({
+      state: 'queued',
+      confirmation: 'confirmation',
+    });
+    refuses(CaseRun.item(), ACME, { type: 'ConfirmFix', confirmed: false, note: 'no' }, CASE_ERRORS.FIX_CONFIRMATION_CONFLICT);
+    expect(refuses(othersRun(), ACME, { type: 'ConfirmFix', confirmed: true, fixingFirmwareVersion: 'x'.repeat(65) }, CASE_ERRORS.INVALID_COMMAND).details).toEqual({
+      field: 'fixingFirmwareVersion',
+    });
   });
 
   it('a case without a fix has nothing to confirm', () => {
