@@ -22,6 +22,31 @@ import ResponsibleSupplierChangedV1 from '../../events/inventory/ResponsibleSupp
 import ServiceRequestAnsweredV1 from '../../events/inventory/ServiceRequestAnswered.v1.schema.json';
 import ServiceRequestRefusedV1 from '../../events/inventory/ServiceRequestRefused.v1.schema.json';
 import { CATALOGUE_EVENT_SCHEMAS } from './catalogue-events';
+import AccountablePartyAssignedV1 from '../../events/verification/AccountablePartyAssigned.v1.schema.json';
+import CaseClaimedV1 from '../../events/verification/CaseClaimed.v1.schema.json';
+import CaseClosedNotIncludedV1 from '../../events/verification/CaseClosedNotIncluded.v1.schema.json';
+import CaseMarkedDuplicateV1 from '../../events/verification/CaseMarkedDuplicate.v1.schema.json';
+import CaseOpenedV1 from '../../events/verification/CaseOpened.v1.schema.json';
+import CaseRejectedV1 from '../../events/verification/CaseRejected.v1.schema.json';
+import CaseReleasedV1 from '../../events/verification/CaseReleased.v1.schema.json';
+import CaseVerifiedV1 from '../../events/verification/CaseVerified.v1.schema.json';
+import DuplicateHintsAttachedV1 from '../../events/verification/DuplicateHintsAttached.v1.schema.json';
+import FixAcceptedV1 from '../../events/verification/FixAccepted.v1.schema.json';
+import FixAttachedV1 from '../../events/verification/FixAttached.v1.schema.json';
+import FixConfirmedV1 from '../../events/verification/FixConfirmed.v1.schema.json';
+import FixDeclinedV1 from '../../events/verification/FixDeclined.v1.schema.json';
+import FixReferenceResolvedV1 from '../../events/verification/FixReferenceResolved.v1.schema.json';
+import IncludedDespiteDisputeV1 from '../../events/verification/IncludedDespiteDispute.v1.schema.json';
+import InclusionAgreedV1 from '../../events/verification/InclusionAgreed.v1.schema.json';
+import InclusionDisputedV1 from '../../events/verification/InclusionDisputed.v1.schema.json';
+import InformationProvidedV1 from '../../events/verification/InformationProvided.v1.schema.json';
+import InformationRequestedV1 from '../../events/verification/InformationRequested.v1.schema.json';
+import ItemPublishableV1 from '../../events/verification/ItemPublishable.v1.schema.json';
+import ItemVerifiedV1 from '../../events/verification/ItemVerified.v1.schema.json';
+import ItemWithdrawnV1 from '../../events/verification/ItemWithdrawn.v1.schema.json';
+import PartyResponseOverdueV1 from '../../events/verification/PartyResponseOverdue.v1.schema.json';
+import RevisionReceivedV1 from '../../events/verification/RevisionReceived.v1.schema.json';
+import SourcesMergedV1 from '../../events/verification/SourcesMerged.v1.schema.json';
 
 /**
  * Every event that crosses a service boundary, by publishing service, type and schema version.
@@ -55,6 +80,31 @@ export const EVENT_SCHEMAS: Record<string, Record<string, Record<number, object>
   },
   verification: {
     ...CATALOGUE_EVENT_SCHEMAS,
+    CaseOpened: { 1: CaseOpenedV1 },
+    AccountablePartyAssigned: { 1: AccountablePartyAssignedV1 },
+    DuplicateHintsAttached: { 1: DuplicateHintsAttachedV1 },
+    RevisionReceived: { 1: RevisionReceivedV1 },
+    CaseClaimed: { 1: CaseClaimedV1 },
+    CaseReleased: { 1: CaseReleasedV1 },
+    InformationRequested: { 1: InformationRequestedV1 },
+    InformationProvided: { 1: InformationProvidedV1 },
+    CaseVerified: { 1: CaseVerifiedV1 },
+    InclusionAgreed: { 1: InclusionAgreedV1 },
+    InclusionDisputed: { 1: InclusionDisputedV1 },
+    CaseClosedNotIncluded: { 1: CaseClosedNotIncludedV1 },
+    IncludedDespiteDispute: { 1: IncludedDespiteDisputeV1 },
+    CaseRejected: { 1: CaseRejectedV1 },
+    CaseMarkedDuplicate: { 1: CaseMarkedDuplicateV1 },
+    SourcesMerged: { 1: SourcesMergedV1 },
+    FixConfirmed: { 1: FixConfirmedV1 },
+    FixDeclined: { 1: FixDeclinedV1 },
+    FixAttached: { 1: FixAttachedV1 },
+    FixAccepted: { 1: FixAcceptedV1 },
+    FixReferenceResolved: { 1: FixReferenceResolvedV1 },
+    PartyResponseOverdue: { 1: PartyResponseOverdueV1 },
+    ItemVerified: { 1: ItemVerifiedV1 },
+    ItemPublishable: { 1: ItemPublishableV1 },
+    ItemWithdrawn: { 1: ItemWithdrawnV1 },
   },
 };
 

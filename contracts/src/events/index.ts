@@ -1,4 +1,5 @@
 export * from './intake-events';
 export * from './inventory-events';
+export * from './verification-events';
 export { EVENT_SCHEMAS, eventSchemaErrors, hasEventContract } from './event-schemas';
 export * from './catalogue-events';
