@@ -8,7 +8,7 @@ export { strictValidationPipe, fieldErrors, FieldError, uuidParam } from './vali
 export { PageCursor, PageLimit } from './page-query';
 export { IsCalendarDate, IsInstant, DigitsToNumber, calendarDateProblem, instantProblem, EARLIEST_YEAR, LATEST_YEAR } from './strict-values';
 export { stackedPropertyDecorators } from './stacked-property-decorators';
-export { migrateDatabase } from './migrate';
+export { migrateDatabaseOrExit } from './migrate';
 export { DomainErrorFilter, httpStatusForDomainError } from './domain-error.filter';
 export { ConsumerHost, HostedConsumerOptions } from './consumer-host';
 export { parseContractEvent } from './contract-check';
