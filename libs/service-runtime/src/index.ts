@@ -10,7 +10,7 @@ export { IsCalendarDate, IsInstant, DigitsToNumber, calendarDateProblem, instant
 export { stackedPropertyDecorators } from './stacked-property-decorators';
 export { migrateDatabaseOrExit } from './migrate';
 export { DomainErrorFilter, httpStatusForDomainError } from './domain-error.filter';
-export { ConsumerHost, HostedConsumerOptions } from './consumer-host';
+export { ConsumerHost, ConsumerPlatform, HostedConsumerOptions } from './consumer-host';
 export { parseContractEvent } from './contract-check';
 export { PlatformLifecycle } from './platform-lifecycle';
 export { discardCap, discardRequestBody } from './refused-upload';
