@@ -1,9 +1,22 @@
-import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { EventConsumer, EventConsumerOptions } from '@smi/consumer';
 import { KafkaClient } from '@smi/kafka';
 import { DataSource } from 'typeorm';
+import { ResolvedTopics } from './platform-options';
+import { KAFKA_CLIENT, TOPICS } from './tokens';
 
-export type HostedConsumerOptions = Omit<EventConsumerOptions, 'kafka' | 'dataSource'>;
+/** What every hosted consumer takes from the platform, injected as one: the Kafka client, the database, the topic names. */
+@Injectable()
+export class ConsumerPlatform {
+  constructor(
+    @Inject(KAFKA_CLIENT) readonly kafka: KafkaClient,
+    readonly dataSource: DataSource,
+    @Inject(TOPICS) readonly topics: ResolvedTopics,
+  ) {}
+}
+
+/** What a hosted consumer says itself; its consumer group is its name under the topic prefix (see ConsumerHost). */
+export type HostedConsumerOptions = Omit<EventConsumerOptions, 'kafka' | 'dataSource' | 'groupId'>;
 
 /**
  * Runs one EventConsumer for the life of the application. Subclasses say what to consume and how to
@@ -13,18 +26,21 @@ export type HostedConsumerOptions = Omit<EventConsumerOptions, 'kafka' | 'dataSo
 export abstract class ConsumerHost implements OnApplicationBootstrap, OnApplicationShutdown {
   private consumer?: EventConsumer;
   protected readonly logger = new Logger(this.constructor.name);
+  /** The service's topic names, with the prefix: what subclasses subscribe to. */
+  protected readonly topics: ResolvedTopics;
 
-  protected constructor(
-    protected readonly kafka: KafkaClient,
-    protected readonly dataSource: DataSource,
-  ) {}
+  protected constructor(private readonly platform: ConsumerPlatform) {
+    this.topics = platform.topics;
+  }
 
   protected abstract consumerOptions(): HostedConsumerOptions;
 
   async onApplicationBootstrap(): Promise<void> {
     const options = this.consumerOptions();
-    await this.kafka.ensureTopics(options.topics.map((name) => ({ name, partitions: 6, retentionMs: -1 })));
-    this.consumer = new EventConsumer({ ...options, kafka: this.kafka, dataSource: this.dataSource });
+    const { kafka, dataSource } = this.platform;
+    await kafka.ensureTopics(options.topics.map((name) => ({ name, partitions: 6, retentionMs: -1 })));
+    // Prefixed like the topics, so deployments (and test runs) that share a broker never share a group.
+    this.consumer = new EventConsumer({ ...options, groupId: this.topics.name(options.name), kafka, dataSource });
     await this.consumer.start();
     this.logger.log({ msg: 'consumer started', consumer: options.name, topics: options.topics });
   }

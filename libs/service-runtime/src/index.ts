@@ -8,9 +8,9 @@ export { strictValidationPipe, fieldErrors, FieldError, uuidParam } from './vali
 export { PageCursor, PageLimit } from './page-query';
 export { IsCalendarDate, IsInstant, DigitsToNumber, calendarDateProblem, instantProblem, EARLIEST_YEAR, LATEST_YEAR } from './strict-values';
 export { stackedPropertyDecorators } from './stacked-property-decorators';
-export { migrateDatabase } from './migrate';
+export { migrateDatabaseOrExit } from './migrate';
 export { DomainErrorFilter, httpStatusForDomainError } from './domain-error.filter';
-export { ConsumerHost, HostedConsumerOptions } from './consumer-host';
+export { ConsumerHost, ConsumerPlatform, HostedConsumerOptions } from './consumer-host';
 export { parseContractEvent } from './contract-check';
 export { PlatformLifecycle } from './platform-lifecycle';
 export { discardCap, discardRequestBody } from './refused-upload';

@@ -20,3 +20,17 @@ export async function migrateDatabase(serviceName: string, databaseUrl: string, 
     await dataSource.destroy();
   }
 }
+
+/**
+ * A service's `migrate` entry point (its src/migrate.ts): migrates, says on stderr what it applied, and ends the
+ * process with status 1 when migrating fails, so a deployment step that runs it stops there.
+ */
+export function migrateDatabaseOrExit(serviceName: string, databaseUrl: string, migrations: Array<new () => unknown>): Promise<void> {
+  return migrateDatabase(serviceName, databaseUrl, migrations).then(
+    (applied) => console.error(`${serviceName}: ${applied.length ? `applied ${applied.join(', ')}` : 'schema up to date'}`),
+    (error: Error) => {
+      console.error(`${serviceName}: migration failed: ${error.message}`);
+      process.exit(1);
+    },
+  );
+}

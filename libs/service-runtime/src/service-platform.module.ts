@@ -8,6 +8,7 @@ import { KafkaClient, TopicSpec, topicName } from '@smi/kafka';
 import { OUTBOX_RELAY_MIGRATIONS } from '@smi/outbox-relay';
 import { PROJECTION_MIGRATIONS } from '@smi/projections';
 import { DataSource } from 'typeorm';
+import { ConsumerPlatform } from './consumer-host';
 import { DomainErrorFilter } from './domain-error.filter';
 import { HealthController } from './health.controller';
 import { OperationsController } from './operations.controller';
@@ -67,6 +68,7 @@ export class ServicePlatformModule {
         },
       },
       PlatformLifecycle,
+      ConsumerPlatform,
       { provide: APP_FILTER, useClass: DomainErrorFilter },
     ];
     return {
@@ -87,7 +89,7 @@ export class ServicePlatformModule {
       ],
       controllers: [HealthController, OperationsController],
       providers,
-      exports: [SERVICE_NAME, SERVICE_SETTINGS, TOPICS, KAFKA_CLIENT, MESSAGE_PRODUCER, EVENT_STORE, PlatformLifecycle],
+      exports: [SERVICE_NAME, SERVICE_SETTINGS, TOPICS, KAFKA_CLIENT, MESSAGE_PRODUCER, EVENT_STORE, PlatformLifecycle, ConsumerPlatform],
     };
   }
 }

@@ -1,9 +1,7 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { PermanentMessageError } from '@smi/consumer';
-import { KafkaClient } from '@smi/kafka';
 import { IncomingMessage } from '@smi/kafka';
-import { ConsumerHost, HostedConsumerOptions, KAFKA_CLIENT, ResolvedTopics, TOPICS } from '@smi/service-runtime';
-import { DataSource } from 'typeorm';
+import { ConsumerHost, ConsumerPlatform, HostedConsumerOptions } from '@smi/service-runtime';
 import { DataRequestsHandler, SubmissionReceived } from './data-requests.handler';
 
 /** The event the submissions use case records for each upload (stream submission-<id>, intake.events). */
@@ -42,19 +40,13 @@ export function submissionFrom(message: IncomingMessage): SubmissionReceived {
  */
 @Injectable()
 export class SubmissionFulfilmentConsumer extends ConsumerHost {
-  constructor(
-    @Inject(KAFKA_CLIENT) kafka: KafkaClient,
-    dataSource: DataSource,
-    @Inject(TOPICS) private readonly topics: ResolvedTopics,
-    private readonly dataRequests: DataRequestsHandler,
-  ) {
-    super(kafka, dataSource);
+  constructor(platform: ConsumerPlatform, private readonly dataRequests: DataRequestsHandler) {
+    super(platform);
   }
 
   protected consumerOptions(): HostedConsumerOptions {
     return {
       name: 'intake.data-requests',
-      groupId: this.topics.name('intake.data-requests'),
       topics: [this.topics.events],
       // A million-row file is a million item events and one SubmissionRecorded: only that one opens a transaction.
       eventTypes: [SUBMISSION_RECORDED],

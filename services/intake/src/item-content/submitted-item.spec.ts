@@ -1,33 +1,21 @@
 import { SubmittedItem, contentHash, diffItems } from './submitted-item';
-
-const ITEM: SubmittedItem = {
-  identifier: '1001',
-  make: 'Northwind Metering',
-  model: 'NW-E470',
-  firmwareVersion: '0002012F',
-  deviceType: 'ESME',
-  source: 'Device Manufacturer',
-  statusOfInformation: 'Defect',
-  dateLastUpdated: '2026-03-14',
-  fixAvailable: true,
-  fixInformation: 'Upgrade to 00020130',
-};
+import { SAMPLE_ITEM } from './test-support/sample-item';
 
 describe('contentHash', () => {
   it('is the same for the same content, whatever the order the object was built in', () => {
-    const reordered = Object.fromEntries(Object.entries(ITEM).reverse()) as unknown as SubmittedItem;
-    expect(contentHash(reordered)).toBe(contentHash(ITEM));
-    expect(contentHash(ITEM)).toMatch(/^[0-9a-f]{64}$/);
+    const reordered = Object.fromEntries(Object.entries(SAMPLE_ITEM).reverse()) as unknown as SubmittedItem;
+    expect(contentHash(reordered)).toBe(contentHash(SAMPLE_ITEM));
+    expect(contentHash(SAMPLE_ITEM)).toMatch(/^[0-9a-f]{64}$/);
   });
 
   it('changes when any field changes, null and empty text included', () => {
     const hashes = new Set([
-      contentHash(ITEM),
-      contentHash({ ...ITEM, fixInformation: null }),
-      contentHash({ ...ITEM, fixInformation: '' }),
-      contentHash({ ...ITEM, fixAvailable: false }),
-      contentHash({ ...ITEM, dateLastUpdated: '2026-03-15' }),
-      contentHash({ ...ITEM, make: 'Northwind Meterin', model: 'gNW-E470' }),
+      contentHash(SAMPLE_ITEM),
+      contentHash({ ...SAMPLE_ITEM, fixInformation: null }),
+      contentHash({ ...SAMPLE_ITEM, fixInformation: '' }),
+      contentHash({ ...SAMPLE_ITEM, fixAvailable: false }),
+      contentHash({ ...SAMPLE_ITEM, dateLastUpdated: '2026-03-15' }),
+      contentHash({ ...SAMPLE_ITEM, make: 'Northwind Meterin', model: 'gNW-E470' }),
     ]);
     expect(hashes.size).toBe(6);
   });
@@ -35,9 +23,9 @@ describe('contentHash', () => {
 
 describe('diffItems', () => {
   it('lists the changed fields in column order', () => {
-    expect(diffItems(ITEM, { ...ITEM })).toEqual([]);
+    expect(diffItems(SAMPLE_ITEM, { ...SAMPLE_ITEM })).toEqual([]);
     expect(
-      diffItems(ITEM, { ...ITEM, fixInformation: null, statusOfInformation: 'Fix', firmwareVersion: '00020130' }),
+      diffItems(SAMPLE_ITEM, { ...SAMPLE_ITEM, fixInformation: null, statusOfInformation: 'Fix', firmwareVersion: '00020130' }),
     ).toEqual(['firmwareVersion', 'statusOfInformation', 'fixInformation']);
   });
 });

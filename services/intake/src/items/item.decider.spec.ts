@@ -1,6 +1,7 @@
 import { eventSchemaErrors } from '@smi/contracts';
 import { given } from '@smi/decider';
 import { SubmittedItem, contentHash } from '../item-content/submitted-item';
+import { SAMPLE_ITEM } from '../item-content/test-support/sample-item';
 import { ItemEvent, ItemSubmitted, NO_OTHER_PROVIDERS, SubmitItem, itemDecider, itemStreamId, needsDuplicateCheck } from './item.decider';
 
 const at = '2026-11-25T10:00:00.000Z';
@@ -8,18 +9,8 @@ const later = '2026-11-26T09:30:00.000Z';
 const first = '0b7c6a8e-1d7f-4c59-9a55-5f0e3f3c2a11';
 const second = '6f1d2a3b-4c5d-4e6f-8a9b-0c1d2e3f4a5b';
 
-const item: SubmittedItem = {
-  identifier: '1001',
-  make: 'Northwind Metering',
-  model: 'NW-E470',
-  firmwareVersion: '0002012F',
-  deviceType: 'ESME',
-  source: 'Device Manufacturer',
-  statusOfInformation: 'Defect',
-  dateLastUpdated: '2026-03-14',
-  fixAvailable: false,
-  fixInformation: null,
-};
+// The sample item without a fix, so the revision below can bring one.
+const item: SubmittedItem = { ...SAMPLE_ITEM, fixAvailable: false, fixInformation: null };
 
 const submit = (overrides: Partial<SubmitItem> = {}): SubmitItem => ({
   type: 'SubmitItem',

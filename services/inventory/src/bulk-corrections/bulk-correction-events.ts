@@ -9,8 +9,8 @@ import { Sender } from '../device-aggregate';
 /** Response codes of a row: the SR8.4 answer, or MALFORMED for a row that is not a correction. */
 export type RowCounts = Record<string, number>;
 
-export interface BulkCorrectionAccepted {
-  type: 'BulkCorrectionAccepted';
+/** What a job is accepted with, in the command and in the event: its id, the file and who sent it. */
+export interface BulkCorrectionJobDetails {
   jobId: string;
   fileName: string | null;
   /** SHA-256 of the file's bytes, hex: the seed of every row's RequestID. */
@@ -18,6 +18,10 @@ export interface BulkCorrectionAccepted {
   fileBytes: number;
   rows: number;
   sender: Sender;
+}
+
+export interface BulkCorrectionAccepted extends BulkCorrectionJobDetails {
+  type: 'BulkCorrectionAccepted';
   acceptedAt: string;
 }
 

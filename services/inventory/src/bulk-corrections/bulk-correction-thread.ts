@@ -11,7 +11,7 @@ export interface BulkThreadData {
 }
 
 export type ToThread = { type: 'wake' } | { type: 'stop' };
-export type FromThread = { type: 'stopped' } | { type: 'log'; level: 'warn' | 'error'; fields: Record<string, unknown> };
+export type FromThread = { type: 'stopped' } | { type: 'log'; level: 'info' | 'warn' | 'error'; fields: Record<string, unknown> };
 
 /**
  * The thread's heap. Bounded, so the garbage of a 719,000-row job is collected as it goes instead of growing the
@@ -78,7 +78,8 @@ export class BulkCorrectionThread implements OnApplicationBootstrap, BeforeAppli
     worker.on('message', (message: FromThread) => {
       if (message.type !== 'log') return;
       if (message.level === 'error') this.logger.error(message.fields);
-      else this.logger.warn(message.fields);
+      else if (message.level === 'warn') this.logger.warn(message.fields);
+      else this.logger.log(message.fields);
     });
     // Unlistened, an uncaught error in the thread would end the service.
     worker.on('error', (error) => this.logger.error({ msg: 'bulk correction thread failed', error: error.message }));

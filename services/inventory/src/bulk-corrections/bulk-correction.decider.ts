@@ -1,6 +1,5 @@
 import { Decider, DomainError } from '@smi/decider';
-import { Sender } from '../device-aggregate';
-import { BulkCorrectionCompleted, BulkCorrectionEvent, RowCounts } from './bulk-correction-events';
+import { BulkCorrectionCompleted, BulkCorrectionEvent, BulkCorrectionJobDetails, RowCounts } from './bulk-correction-events';
 
 /*
  * A bulk correction job as an aggregate, on its own stream `bulk-correction-<job id>`: accepted once, then ended
@@ -11,14 +10,8 @@ import { BulkCorrectionCompleted, BulkCorrectionEvent, RowCounts } from './bulk-
  */
 
 /** The whole file has been read and is a correction file of `rows` rows: the job exists from here on. */
-export interface AcceptBulkCorrection {
+export interface AcceptBulkCorrection extends BulkCorrectionJobDetails {
   type: 'AcceptBulkCorrection';
-  jobId: string;
-  fileName: string | null;
-  fileHash: string;
-  fileBytes: number;
-  rows: number;
-  sender: Sender;
   at: string;
 }
 

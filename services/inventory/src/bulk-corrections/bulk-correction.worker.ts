@@ -1,4 +1,5 @@
 import { handleCommand, PostgresEventStore, RecordedEvent } from '@smi/event-store';
+import type { Logger } from '@smi/telemetry';
 import { DataSource, EntityManager } from 'typeorm';
 import { PartyType, Sender } from '../device-aggregate';
 import { DeviceWork, DeviceWriter } from '../device-writer/device-writer';
@@ -10,15 +11,12 @@ import { CorrectionRow, laneOf, readCorrectionRows, rowRequestId } from './corre
 
 export type WorkerSettings = Pick<InventorySettings, 'INVENTORY_BULK_BATCH_SIZE' | 'INVENTORY_BULK_POLL_INTERVAL_MS'>;
 
-/** Where the worker reports; in its thread, the messages go to the service's logger on the main thread. */
-export interface WorkerLogger {
-  warn(fields: Record<string, unknown>): void;
-  error(fields: Record<string, unknown>): void;
-}
-
-const CONSOLE_LOGGER: WorkerLogger = {
-  warn: (fields) => console.error(JSON.stringify({ level: 'warn', context: 'BulkCorrections', ...fields })),
-  error: (fields) => console.error(JSON.stringify({ level: 'error', context: 'BulkCorrections', ...fields })),
+// Where the worker reports when it is given no logger (tests); in its thread, the messages go to the service's
+// logger on the main thread (bulk-correction.thread-main.ts).
+const CONSOLE_LOGGER: Logger = {
+  info: (message, fields) => console.error(JSON.stringify({ level: 'info', context: 'BulkCorrections', msg: message, ...fields })),
+  warn: (message, fields) => console.error(JSON.stringify({ level: 'warn', context: 'BulkCorrections', msg: message, ...fields })),
+  error: (message, fields) => console.error(JSON.stringify({ level: 'error', context: 'BulkCorrections', msg: message, ...fields })),
 };
 
 /**
@@ -87,7 +85,7 @@ export class BulkCorrectionWorker {
     private readonly store: PostgresEventStore,
     private readonly writer: DeviceWriter,
     private readonly settings: WorkerSettings,
-    private readonly logger: WorkerLogger = CONSOLE_LOGGER,
+    private readonly logger: Logger = CONSOLE_LOGGER,
   ) {}
 
   start(): void {
@@ -126,7 +124,7 @@ export class BulkCorrectionWorker {
           backoff = Math.max(backoff, this.backoffFor(jobId));
         }
       } catch (error) {
-        this.logger.error({ msg: 'bulk correction round failed', error: (error as Error).message });
+        this.logger.error('bulk correction round failed', { error: (error as Error).message });
         backoff = this.settings.INVENTORY_BULK_POLL_INTERVAL_MS;
       }
       if (this.running && (!progressed || backoff > 0)) await this.sleep(backoff || this.settings.INVENTORY_BULK_POLL_INTERVAL_MS);
@@ -159,7 +157,7 @@ export class BulkCorrectionWorker {
       this.failures.set(jobId, attempts);
       await this.dropCursors(jobId);
       const reason = (error as Error).message;
-      this.logger.warn({ msg: 'bulk correction batch failed', jobId, attempts, error: reason });
+      this.logger.warn('bulk correction batch failed', { jobId, attempts, error: reason });
       if (error instanceof UnfinishableJob || attempts >= MAX_ATTEMPTS) {
         await this.markFailed(jobId, reason);
         this.failures.delete(jobId);
@@ -310,7 +308,7 @@ export class BulkCorrectionWorker {
         throw error;
       }
     });
-    if (failed) this.logger.error({ msg: 'bulk correction failed', jobId, reason });
+    if (failed) this.logger.error('bulk correction failed', { jobId, reason });
     await this.dropCursors(jobId);
   }
 

@@ -1,8 +1,8 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { PermanentMessageError } from '@smi/consumer';
-import { IncomingMessage, KafkaClient } from '@smi/kafka';
-import { ConsumerHost, HostedConsumerOptions, KAFKA_CLIENT, ResolvedTopics, TOPICS } from '@smi/service-runtime';
-import { DataSource, EntityManager } from 'typeorm';
+import { IncomingMessage } from '@smi/kafka';
+import { ConsumerHost, ConsumerPlatform, HostedConsumerOptions } from '@smi/service-runtime';
+import { EntityManager } from 'typeorm';
 import { DeviceWork, DeviceWriter } from '../device-writer/device-writer';
 import { INVENTORY_TOPICS } from '../topics';
 import { readDspUpdateMessage } from './dsp-update-input';
@@ -15,19 +15,13 @@ import { readDspUpdateMessage } from './dsp-update-input';
  */
 @Injectable()
 export class DspUpdatesConsumer extends ConsumerHost {
-  constructor(
-    @Inject(KAFKA_CLIENT) kafka: KafkaClient,
-    dataSource: DataSource,
-    @Inject(TOPICS) private readonly topics: ResolvedTopics,
-    private readonly writer: DeviceWriter,
-  ) {
-    super(kafka, dataSource);
+  constructor(platform: ConsumerPlatform, private readonly writer: DeviceWriter) {
+    super(platform);
   }
 
   protected consumerOptions(): HostedConsumerOptions {
     return {
       name: 'inventory.device-reports',
-      groupId: this.topics.name('inventory.device-reports'),
       topics: [this.topics.name(INVENTORY_TOPICS.deviceReports)],
       handleBatch: (messages, manager) => this.handleBatch(messages, manager),
     };

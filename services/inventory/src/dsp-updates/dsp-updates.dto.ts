@@ -8,35 +8,54 @@ import { IsCalendarDate, IsEui64 } from '../request-validation/validators';
 const REPORT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 const REPORT_ID_MESSAGE = 'reportId must be 1-128 letters, digits, ".", "_", ":" or "-"';
 
-class StatusUpdateFields {
-  @ApiProperty({ enum: SMI_STATUSES, example: 'Commissioned', description: 'The status the device has moved to.' })
-  @IsIn(SMI_STATUSES)
-  status!: SmiStatus;
+/** A class to add a report's fields to: the HTTP body's base or the Kafka message's envelope. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- TypeScript takes a mixin's base only as `new (...args: any[])`
+type DtoBase = new (...args: any[]) => object;
 
-  @ApiProperty({ example: 'commissioned by the installing supplier', description: 'Why, as the DSP knows it; kept on the event.' })
-  @IsString()
-  @Length(1, 500)
-  reason!: string;
+/** The HTTP body's base: the device is named in the path, so the body has only the report's own fields. */
+class HttpReportBody {}
+
+/*
+ * The fields of each kind of report, added (as a mixin) to the base each channel needs: the HTTP body names the
+ * device in its path, the Kafka message carries it in an envelope with the sender. One definition, so both
+ * channels accept the same reports.
+ */
+
+function withStatusUpdateFields<Base extends DtoBase>(base: Base) {
+  class StatusUpdateFields extends base {
+    @ApiProperty({ enum: SMI_STATUSES, example: 'Commissioned', description: 'The status the device has moved to.' })
+    @IsIn(SMI_STATUSES)
+    status!: SmiStatus;
+
+    @ApiProperty({ example: 'commissioned by the installing supplier', description: 'Why, as the DSP knows it; kept on the event.' })
+    @IsString()
+    @Length(1, 500)
+    reason!: string;
+  }
+  return StatusUpdateFields;
 }
 
-class SupplierChangeFields {
-  @ApiProperty({ example: 'SUPPLIER-B', description: 'Party id of the gaining supplier.' })
-  @IsString()
-  @Length(1, 64)
-  supplierPartyId!: string;
+function withSupplierChangeFields<Base extends DtoBase>(base: Base) {
+  class SupplierChangeFields extends base {
+    @ApiProperty({ example: 'SUPPLIER-B', description: 'Party id of the gaining supplier.' })
+    @IsString()
+    @Length(1, 64)
+    supplierPartyId!: string;
 
-  @ApiPropertyOptional({ example: '90-B3-D5-1F-30-02-00-01', nullable: true, description: "The gaining supplier's DCC User ID, when known." })
-  @IsOptional()
-  @IsEui64()
-  supplierUserId?: string | null;
+    @ApiPropertyOptional({ example: '90-B3-D5-1F-30-02-00-01', nullable: true, description: "The gaining supplier's DCC User ID, when known." })
+    @IsOptional()
+    @IsEui64()
+    supplierUserId?: string | null;
 
-  @ApiProperty({ example: '2024-06-01', description: 'Date from which the gaining supplier is responsible (recorded, not scheduled).' })
-  @IsCalendarDate()
-  effectiveFrom!: string;
+    @ApiProperty({ example: '2024-06-01', description: 'Date from which the gaining supplier is responsible (recorded, not scheduled).' })
+    @IsCalendarDate()
+    effectiveFrom!: string;
+  }
+  return SupplierChangeFields;
 }
 
 /** POST /devices/{deviceId}/status */
-export class StatusUpdateDto extends StatusUpdateFields {
+export class StatusUpdateDto extends withStatusUpdateFields(HttpReportBody) {
   @ApiPropertyOptional({ example: 'dsp-2024-000123', description: "The DSP's own id for this update; defaults to the HTTP request id." })
   @IsOptional()
   @Matches(REPORT_ID, { message: REPORT_ID_MESSAGE })
@@ -44,7 +63,7 @@ export class StatusUpdateDto extends StatusUpdateFields {
 }
 
 /** POST /devices/{deviceId}/responsible-supplier */
-export class SupplierChangeDto extends SupplierChangeFields {
+export class SupplierChangeDto extends withSupplierChangeFields(HttpReportBody) {
   @ApiPropertyOptional({ example: 'dsp-2024-000124', description: "The DSP's own id for this update; defaults to the HTTP request id." })
   @IsOptional()
   @Matches(REPORT_ID, { message: REPORT_ID_MESSAGE })
@@ -71,11 +90,11 @@ export class DspSenderDto {
   roles!: string[];
 }
 
-/** `inventory.device-reports`, kind `status`. */
-export class StatusUpdateMessageDto extends StatusUpdateFields {
-  @IsIn(['status'])
-  kind!: 'status';
-
+/**
+ * What every `inventory.device-reports` message carries besides its kind's fields. Its checks come before those
+ * fields' in a refusal, as each message class lists it first.
+ */
+class DeviceReportEnvelope {
   @Matches(REPORT_ID, { message: REPORT_ID_MESSAGE })
   reportId!: string;
 
@@ -88,21 +107,16 @@ export class StatusUpdateMessageDto extends StatusUpdateFields {
   sender!: DspSenderDto;
 }
 
+/** `inventory.device-reports`, kind `status`. */
+export class StatusUpdateMessageDto extends withStatusUpdateFields(DeviceReportEnvelope) {
+  @IsIn(['status'])
+  kind!: 'status';
+}
+
 /** `inventory.device-reports`, kind `responsible-supplier`. */
-export class SupplierChangeMessageDto extends SupplierChangeFields {
+export class SupplierChangeMessageDto extends withSupplierChangeFields(DeviceReportEnvelope) {
   @IsIn(['responsible-supplier'])
   kind!: 'responsible-supplier';
-
-  @Matches(REPORT_ID, { message: REPORT_ID_MESSAGE })
-  reportId!: string;
-
-  @IsEui64()
-  deviceId!: string;
-
-  @IsObject()
-  @ValidateNested()
-  @Type(() => DspSenderDto)
-  sender!: DspSenderDto;
 }
 
 export class DspUpdateView {

@@ -1,12 +1,12 @@
 import { RecordedEvent } from '@smi/event-store';
+import { A1, DEVICE, ESME_SMETS2 } from '../device-aggregate/test-support/device-fixtures';
 import { ResolvedTopics } from '@smi/service-runtime';
 import { serviceResponseMessages } from '../topics';
 import { readServiceRequestMessage } from './service-request-input';
 
 const AT = '2024-05-01T09:30:00.000Z';
-const USER = '90-B3-D5-1F-30-01-00-01';
-const DEVICE = '00-DB-12-34-56-78-90-A0';
-const SENDER = { userId: USER, partyId: 'SUPPLIER-A', partyType: 'supplier', roles: ['IS'] };
+const SENDER = A1;
+const USER = SENDER.userId;
 
 const sr84 = (overrides: Record<string, unknown> = {}) => ({
   serviceReference: '8.4',
@@ -21,12 +21,7 @@ const sr122 = (overrides: Record<string, unknown> = {}) => ({
   serviceReference: '12.2',
   requestId: `${USER}:${DEVICE}:1001`,
   deviceId: DEVICE,
-  deviceType: 'ESME',
-  manufacturer: '1063',
-  model: '00050203',
-  firmwareVersion: '38040404',
-  smetsVersion: 'SMETS2',
-  esmeVariant: 'A',
+  ...ESME_SMETS2,
   sender: SENDER,
   ...overrides,
 });

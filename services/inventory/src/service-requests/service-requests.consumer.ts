@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { PermanentMessageError } from '@smi/consumer';
-import { IncomingMessage, KafkaClient, MessageProducer, OutgoingMessage } from '@smi/kafka';
-import { ConsumerHost, HostedConsumerOptions, KAFKA_CLIENT, MESSAGE_PRODUCER, ResolvedTopics, SERVICE_SETTINGS, TOPICS } from '@smi/service-runtime';
+import { IncomingMessage, MessageProducer, OutgoingMessage } from '@smi/kafka';
+import { ConsumerHost, ConsumerPlatform, HostedConsumerOptions, MESSAGE_PRODUCER, SERVICE_SETTINGS } from '@smi/service-runtime';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { EntityManager } from 'typeorm';
 import { normaliseRequestId, responseBody } from '../device-aggregate';
 import { DeviceWork, DeviceWriter } from '../device-writer/device-writer';
 import { InventorySettings } from '../settings';
@@ -24,20 +24,17 @@ import { malformedResponseBody, ReadMessage, readServiceRequestMessage } from '.
 @Injectable()
 export class ServiceRequestsConsumer extends ConsumerHost {
   constructor(
-    @Inject(KAFKA_CLIENT) kafka: KafkaClient,
-    dataSource: DataSource,
-    @Inject(TOPICS) private readonly topics: ResolvedTopics,
+    platform: ConsumerPlatform,
     @Inject(MESSAGE_PRODUCER) private readonly producer: MessageProducer,
     private readonly writer: DeviceWriter,
     @Inject(SERVICE_SETTINGS) private readonly settings: Pick<InventorySettings, 'INVENTORY_SR_CONCURRENT_PARTITIONS'>,
   ) {
-    super(kafka, dataSource);
+    super(platform);
   }
 
   protected consumerOptions(): HostedConsumerOptions {
     return {
       name: 'inventory.service-requests',
-      groupId: this.topics.name('inventory.service-requests'),
       topics: [this.topics.name(INVENTORY_TOPICS.serviceRequests)],
       handleBatch: (messages, manager) => this.handleBatch(messages, manager),
       // Keyed by Device ID, so partitions share no device: deciding them side by side overlaps their commits.

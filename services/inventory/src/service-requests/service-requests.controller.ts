@@ -3,15 +3,24 @@ import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkR
 import { Actor, Authorize, CurrentActor } from '@smi/auth';
 import { CorrelationId } from '@smi/service-runtime';
 import { FastifyReply } from 'fastify';
-import { responseBody, ServiceRequestCommand } from '../device-aggregate';
+import { responseBody, Sender, ServiceRequestCommand } from '../device-aggregate';
 import { validationFailed } from '../request-validation/validators';
 import { httpStatusForResponseCode } from './response-http-status';
 import { preNotifyCommand, requestIdErrors, senderOf, updateInventoryCommand } from './service-request-input';
 import { PreNotifyDeviceDto, ServiceResponseView, UpdateInventoryDto } from './service-requests.dto';
 import { ServiceRequestsHandler } from './service-requests.handler';
 
-const Refusals = () =>
+/**
+ * What every Service Request route shares: any authenticated sender may call (one who may not make the request is
+ * answered E2 and recorded), and the answer is a Service Response whose code the HTTP status mirrors.
+ */
+const ServiceRequestRoute = (serviceReference: string, summary: string, answeredDescription: string) =>
   applyDecorators(
+  Post(serviceReference),
+  HttpCode(200),
+  Authorize({}),
+  ApiOperation({ summary }),
+  ApiOkResponse({ type: ServiceResponseView, description: answeredDescription }),
   ApiBadRequestResponse({ description: 'Malformed request (rule 1): field errors `{errors: [{field, reason}]}`; nothing recorded.' }),
   ApiResponse({ status: 403, type: ServiceResponseView, description: 'E2 (sender is not a supplier) or E4 (not allowed for this device); recorded.' }),
   ApiNotFoundResponse({ type: ServiceResponseView, description: 'E19: the device is not in the SMI; recorded.' }),
@@ -29,43 +38,41 @@ const Refusals = () =>
 export class ServiceRequestsController {
   constructor(private readonly handler: ServiceRequestsHandler) {}
 
-  @Post('12.2')
-  @HttpCode(200)
-  @Authorize({})
-  @ApiOperation({ summary: 'SR12.2 Device Pre-notification: a supplier adds a device to the SMI (status Pending)' })
-  @ApiOkResponse({ type: ServiceResponseView, description: 'I0: pre-notified.' })
-  @Refusals()
+  @ServiceRequestRoute('12.2', 'SR12.2 Device Pre-notification: a supplier adds a device to the SMI (status Pending)', 'I0: pre-notified.')
   async preNotify(
     @Body() body: PreNotifyDeviceDto,
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ServiceResponseView> {
-    const errors = requestIdErrors(body, actor.userId);
-    if (errors.length > 0) throw validationFailed(errors);
-    return this.answer(preNotifyCommand(body, senderOf(actor), new Date().toISOString()), correlationId, reply);
+    return this.answer(body, preNotifyCommand, actor, correlationId, reply);
   }
 
-  @Post('8.4')
-  @HttpCode(200)
-  @Authorize({})
-  @ApiOperation({
-    summary: 'SR8.4 Update Inventory: correct device details (SECMP0125: after Pending only the ESME Variant, by the Responsible Supplier)',
-  })
-  @ApiOkResponse({ type: ServiceResponseView, description: 'I0: updated, or nothing to change.' })
-  @Refusals()
+  @ServiceRequestRoute(
+    '8.4',
+    'SR8.4 Update Inventory: correct device details (SECMP0125: after Pending only the ESME Variant, by the Responsible Supplier)',
+    'I0: updated, or nothing to change.',
+  )
   async updateInventory(
     @Body() body: UpdateInventoryDto,
     @CurrentActor() actor: Actor,
     @CorrelationId() correlationId: string,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<ServiceResponseView> {
-    const errors = requestIdErrors(body, actor.userId);
-    if (errors.length > 0) throw validationFailed(errors);
-    return this.answer(updateInventoryCommand(body, senderOf(actor), new Date().toISOString()), correlationId, reply);
+    return this.answer(body, updateInventoryCommand, actor, correlationId, reply);
   }
 
-  private async answer(command: ServiceRequestCommand, correlationId: string, reply: FastifyReply): Promise<ServiceResponseView> {
+  /** Checks the RequestID against the sender and the device (a mismatch records nothing), then decides the request. */
+  private async answer<Dto extends { requestId: string; deviceId: string }>(
+    body: Dto,
+    commandOf: (dto: Dto, sender: Sender, at: string) => ServiceRequestCommand,
+    actor: Actor,
+    correlationId: string,
+    reply: FastifyReply,
+  ): Promise<ServiceResponseView> {
+    const errors = requestIdErrors(body, actor.userId);
+    if (errors.length > 0) throw validationFailed(errors);
+    const command = commandOf(body, senderOf(actor), new Date().toISOString());
     const { answer, repeated } = await this.handler.submit(command, correlationId);
     reply.status(httpStatusForResponseCode(answer.responseCode));
     // Tells a client its retry was recognised and answered from the record, not decided again.

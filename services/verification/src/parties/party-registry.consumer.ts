@@ -1,24 +1,17 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { PartyDetailsChangedData, PartyRegisteredData } from '@smi/contracts';
-import { KafkaClient } from '@smi/kafka';
-import { ConsumerHost, HostedConsumerOptions, KAFKA_CLIENT, parseContractEvent, ResolvedTopics, TOPICS } from '@smi/service-runtime';
-import { DataSource } from 'typeorm';
+import { ConsumerHost, ConsumerPlatform, HostedConsumerOptions, parseContractEvent } from '@smi/service-runtime';
 
 /** Keeps verification's copy of the party registry in step with intake.events. */
 @Injectable()
 export class PartyRegistryConsumer extends ConsumerHost {
-  constructor(
-    @Inject(KAFKA_CLIENT) kafka: KafkaClient,
-    dataSource: DataSource,
-    @Inject(TOPICS) private readonly topics: ResolvedTopics,
-  ) {
-    super(kafka, dataSource);
+  constructor(platform: ConsumerPlatform) {
+    super(platform);
   }
 
   protected consumerOptions(): HostedConsumerOptions {
     return {
       name: 'verification.party-registry',
-      groupId: this.topics.name('verification.party-registry'),
       topics: [this.topics.name('intake.events')],
       // intake.events is mostly submitted items: only party events open a transaction here.
       eventTypes: ['PartyRegistered', 'PartyDetailsChanged'],

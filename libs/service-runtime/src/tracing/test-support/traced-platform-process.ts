@@ -10,7 +10,6 @@ import { Controller, HttpCode, Inject, Injectable, Module, Post, type DynamicMod
 import { Authorize, mintLocalToken } from '@smi/auth';
 import { CommonSettings, loadConfig } from '@smi/config';
 import { NO_STREAM, PostgresEventStore } from '@smi/event-store';
-import { KafkaClient } from '@smi/kafka';
 import { SpanKind } from '@smi/telemetry';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
@@ -18,13 +17,11 @@ import { DataSource, type MigrationInterface, type QueryRunner } from 'typeorm';
 import {
   bootstrapService,
   ConsumerHost,
+  ConsumerPlatform,
   CorrelationId,
   EVENT_STORE,
-  KAFKA_CLIENT,
   ServicePlatformModule,
-  TOPICS,
   type HostedConsumerOptions,
-  type ResolvedTopics,
 } from '../../index';
 
 export const REPORT_MARKER = 'TRACE_REPORT ';
@@ -75,14 +72,13 @@ class ProbesController {
 /** Consumes the service's own events topic and writes one row per event: the database write the trace must reach. */
 @Injectable()
 class ProbeWritesConsumer extends ConsumerHost {
-  constructor(@Inject(KAFKA_CLIENT) kafka: KafkaClient, dataSource: DataSource, @Inject(TOPICS) private readonly topics: ResolvedTopics) {
-    super(kafka, dataSource);
+  constructor(platform: ConsumerPlatform) {
+    super(platform);
   }
 
   protected consumerOptions(): HostedConsumerOptions {
     return {
       name: 'tracing.probe-writes',
-      groupId: this.topics.name('tracing.probe-writes'),
       topics: [this.topics.events],
       handleBatch: async (messages, manager) => {
         for (const message of messages) {

@@ -1,7 +1,7 @@
 // Helpers for the submission tests: fixture bytes, CSV text building, chunking and draining async iterables.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SUBMISSION_COLUMNS } from '@smi/contracts';
+import { SUBMISSION_COLUMNS, SubmissionColumn } from '@smi/contracts';
 import { SubmissionTextDecoder, decodeSubmissionStream } from '../decode/decode-submission';
 import { ParseOptions, parseSubmissionRows } from '../parse/parse-submission-rows';
 import { SubmissionFileError } from '../submission-errors';
@@ -17,20 +17,24 @@ export function fixture(name: string): Buffer {
 
 export const HEADER = SUBMISSION_COLUMNS.join(',');
 
-/** A valid manufacturer row; override cells by column position with `cells`. */
+/** The cells of a valid manufacturer row, by column: they validate to SAMPLE_ITEM (item-content/test-support). */
+export const MANUFACTURER_CELLS: Readonly<Record<SubmissionColumn, string>> = {
+  Identifier: '1001',
+  Make: 'Northwind Metering',
+  Model: 'NW-E470',
+  'Firmware Version': '0002012F',
+  'Device Type': 'ESME',
+  Source: 'Device Manufacturer',
+  'Status of Information': 'Defect',
+  'Date last Updated': '2026-03-14',
+  'Fix Available': 'Yes',
+  'Fix Information': 'Upgrade to 00020130',
+};
+
+/** MANUFACTURER_CELLS as a CSV line with another identifier; override cells by column position with `cells`. */
 export function manufacturerRow(identifier: string | number, cells: Partial<Record<number, string>> = {}): string {
-  const values = [
-    String(identifier),
-    'Northwind Metering',
-    'NW-E470',
-    '0002012F',
-    'ESME',
-    'Device Manufacturer',
-    'Defect',
-    '2026-03-14',
-    'Yes',
-    'Upgrade to 00020130',
-  ];
+  const values = SUBMISSION_COLUMNS.map((column) => MANUFACTURER_CELLS[column]);
+  values[0] = String(identifier);
   for (const [position, value] of Object.entries(cells)) values[Number(position)] = value ?? '';
   return values.join(',');
 }

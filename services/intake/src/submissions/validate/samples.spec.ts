@@ -10,6 +10,7 @@ import {
   fixture,
   validateCsvBytes,
 } from '../test-support/submission-files';
+import { SAMPLE_ITEM } from '../../item-content/test-support/sample-item';
 
 function summary(outcomes: readonly SubmissionOutcome[]): [number, string, ...string[]][] {
   return outcomes.map((outcome) =>
@@ -35,15 +36,7 @@ describe('sample submission files', () => {
     const items = all.flatMap((outcome) => (outcome.kind === 'valid' ? [outcome.item] : []));
     expect(items.map((item) => item.identifier)).toEqual(['1001', '1002', '1003', '1004', '1005', '1006']);
     expect(items[0]).toEqual({
-      identifier: '1001',
-      make: 'Northwind Metering',
-      model: 'NW-E470',
-      firmwareVersion: '0002012F',
-      deviceType: 'ESME',
-      source: 'Device Manufacturer',
-      statusOfInformation: 'Defect',
-      dateLastUpdated: '2026-03-14',
-      fixAvailable: true,
+      ...SAMPLE_ITEM,
       fixInformation: 'Firmware 00020130 corrects tariff switching at midnight; available on the CPL.',
     });
     expect(items[1]).toMatchObject({ fixAvailable: false, fixInformation: null });

@@ -1,23 +1,11 @@
 import { SUBMISSION_COLUMNS, SubmissionColumn } from '@smi/contracts';
 import { SubmissionRow } from '../parse/submission-row';
 import { ValidationContext, canonicalIdentifier, validateRow } from './validate-row';
-import { CSP, MANUFACTURER, TODAY } from '../test-support/submission-files';
-
-const VALID: Record<SubmissionColumn, string> = {
-  Identifier: '1001',
-  Make: 'Northwind Metering',
-  Model: 'NW-E470',
-  'Firmware Version': '0002012F',
-  'Device Type': 'ESME',
-  Source: 'Device Manufacturer',
-  'Status of Information': 'Defect',
-  'Date last Updated': '2026-03-14',
-  'Fix Available': 'Yes',
-  'Fix Information': 'Upgrade to 00020130',
-};
+import { CSP, MANUFACTURER, MANUFACTURER_CELLS, TODAY } from '../test-support/submission-files';
+import { SAMPLE_ITEM } from '../../item-content/test-support/sample-item';
 
 function row(cells: Partial<Record<SubmissionColumn, string>> = {}, number = 2): SubmissionRow {
-  return { row: number, cells: { ...VALID, ...cells }, errors: [] };
+  return { row: number, cells: { ...MANUFACTURER_CELLS, ...cells }, errors: [] };
 }
 
 function codes(cells: Partial<Record<SubmissionColumn, string>>, context: ValidationContext = MANUFACTURER): string[] {
@@ -33,18 +21,7 @@ function item(cells: Partial<Record<SubmissionColumn, string>>, context: Validat
 
 describe('validateRow', () => {
   it('turns a valid row into a canonical item', () => {
-    expect(item({})).toEqual({
-      identifier: '1001',
-      make: 'Northwind Metering',
-      model: 'NW-E470',
-      firmwareVersion: '0002012F',
-      deviceType: 'ESME',
-      source: 'Device Manufacturer',
-      statusOfInformation: 'Defect',
-      dateLastUpdated: '2026-03-14',
-      fixAvailable: true,
-      fixInformation: 'Upgrade to 00020130',
-    });
+    expect(item({})).toEqual(SAMPLE_ITEM);
   });
 
   it('canonicalises glossary spellings, UK dates, Yes/No and hex firmware', () => {
