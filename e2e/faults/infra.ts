@@ -337,7 +337,11 @@ export class FaultSystem {
         },
         timeoutMs,
         `${topic} to be read to its end`,
-      ).catch((error: Error) => log(`${error.message} (read ${messages.length})`));
+      ).catch(async (error: Error) => {
+        const ends = await admin.fetchTopicOffsets(topic).catch(() => []);
+        const where = ends.map((p) => `p${p.partition} ${p.low}..${p.high} read to ${next.get(p.partition) ?? 'nothing'}`).join(', ');
+        log(`${error.message} (read ${messages.length}; ${where})`);
+      });
       return messages;
     } finally {
       await consumer.disconnect().catch(() => undefined);

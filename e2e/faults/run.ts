@@ -66,8 +66,11 @@ async function main(): Promise<number> {
         figures = { scenario: scenario.name, sent: 0, answered: 0, stored: 0, published: 0, lost: 0, duplicated: 0, recoverySeconds: 0, notes: [`error: ${(error as Error).stack}`] };
         for (const service of systems.flatMap((s) => s.services)) figures.notes.push(`${service.name} log:\n${service.logs().slice(-4000)}`);
       }
-      await Promise.all(systems.map((s) => s.stop().catch(() => undefined)));
       const failed = figures.lost > 0 || figures.duplicated > 0 || figures.notes.some((n) => n.startsWith('error:'));
+      if (failed && !figures.notes.some((n) => n.startsWith('error:'))) {
+        for (const service of systems.flatMap((s) => s.services)) figures.notes.push(`${service.name} log:\n${service.logs().slice(-4000)}`);
+      }
+      await Promise.all(systems.map((s) => s.stop().catch(() => undefined)));
       results.push({ ...figures, failed });
       log(`${scenario.name}: sent ${figures.sent}, answered ${figures.answered}, stored ${figures.stored}, published ${figures.published}, lost ${figures.lost}, duplicated ${figures.duplicated}, recovered in ${figures.recoverySeconds.toFixed(1)} s ${failed ? 'FAILED' : 'ok'}`);
       for (const note of figures.notes) log(`  ${note}`);

@@ -61,14 +61,14 @@ export const bulkCorrectionKilled: Scenario = {
       scenario: 'bulk-correction-killed',
       sent: ids.length,
       answered: first.counts.I0 ?? 0,
-      stored: perDevice.reduce((sum, d) => sum + d.n, 0),
+      stored: stored.length,
       published: stored.length - unpublished,
       lost: ids.length - updated + (ids.length - (first.counts.I0 ?? 0)) + unpublished,
       duplicated,
       recoverySeconds,
       notes: [
         `killed after ${killedAt} of ${first.totalRows} rows; job ${first.status} with ${JSON.stringify(first.counts)}`,
-        `the same file again: ${JSON.stringify(again.counts)}, ${again.repeated} repeated`,
+        `the same file again: ${JSON.stringify(again.counts)}, ${again.repeated} repeated; InventoryUpdated on ${updated} devices`,
       ],
     };
   },
