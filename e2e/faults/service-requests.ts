@@ -76,7 +76,7 @@ export class ServiceRequestTraffic {
   }
 
   /** Reads the answers until every Kafka RequestID has one (or the timeout). */
-  async answers(timeoutMs = Number(process.env.FAULTS_ANSWER_TIMEOUT_MS ?? 180_000)): Promise<TopicMessage[]> {
+  async answers(timeoutMs = 180_000): Promise<TopicMessage[]> {
     const expected = [...this.sent].filter(([, s]) => s.channel === 'kafka').map(([id]) => id);
     return this.system.readTopic(
       this.system.topic('inventory.service-responses'),
