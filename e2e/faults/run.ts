@@ -43,6 +43,19 @@ async function main(): Promise<number> {
   const postgres = new OwnPostgres();
   const kafka = new OwnKafka();
   const results: Array<Figures & { failed: boolean }> = [];
+  // The broker and PostgreSQL run detached from this process: an interrupted run must still stop them.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      log(`${signal}: stopping the suite's broker and PostgreSQL`);
+      void kafka
+        .stop()
+        .catch(() => undefined)
+        .finally(() => {
+          postgres.stop();
+          process.exit(130);
+        });
+    });
+  }
   try {
     await postgres.start();
     await kafka.start();
