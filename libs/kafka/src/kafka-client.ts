@@ -28,6 +28,8 @@ export interface ClusterInfo {
 }
 
 const DEFAULT_PARTITIONS = 3;
+/** Broker answers meaning it no longer knows where this producer's sequence stands; only a new producer id helps. */
+const PRODUCER_STATE_LOST = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH']);
 const MAX_DEFAULT_REPLICATION = 3;
 const HEALTH_TIMEOUT_MS = 3_000;
 
@@ -60,12 +62,29 @@ export class KafkaClient {
   async producer(): Promise<MessageProducer> {
     // Idempotence plus one request in flight keeps each partition free of duplicates and in send order
     // across the producer's internal retries.
-    const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
-    await producer.connect();
+    const connect = async () => {
+      const fresh = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      await fresh.connect();
+      return fresh;
+    };
+    let producer = await connect();
     const handle: MessageProducer = {
       send: async (topic, messages) => {
         if (messages.length === 0) return;
-        await producer.send({ topic, acks: -1, messages });
+        const used = producer;
+        try {
+          await used.send({ topic, acks: -1, messages });
+        } catch (error) {
+          // A broker that crashed and restarted may have lost this producer's sequence numbers: every later send
+          // of the same producer id is refused (out of order sequence) for ever. The caller retries the messages
+          // anyway (the relay from its checkpoint, a consumer its batch), so the retry goes out on a new producer id.
+          if (producer === used && producerStateLost(error)) {
+            this.logger.warn('Kafka producer state lost on the broker; replacing the producer', { error: (error as Error).message });
+            producer = await connect();
+            await used.disconnect().catch(() => undefined);
+          }
+          throw error;
+        }
       },
       disconnect: async () => {
         this.open.delete(handle);
@@ -200,4 +219,13 @@ function toTopicConfig(spec: TopicSpec, defaultReplication: number): ITopicConfi
     replicationFactor: spec.replicationFactor ?? defaultReplication,
     configEntries,
   };
+}
+
+/** kafkajs wraps a broker's error code (`type`) in retry errors as `originalError` or `cause`. */
+export function producerStateLost(error: unknown): boolean {
+  for (let e = error as { type?: string; originalError?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (typeof e.type === 'string' && PRODUCER_STATE_LOST.has(e.type)) return true;
+    e = (e.originalError ?? e.cause) as typeof e;
+  }
+  return false;
 }
