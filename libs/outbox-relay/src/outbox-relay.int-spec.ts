@@ -188,4 +188,27 @@ describe('OutboxRelay against the real broker', () => {
     expect(new Set(seen.slice(5).map((m) => m.headers.ce_id))).toEqual(new Set(appended.slice(2).map((e) => e.eventId)));
     await expect(r.rewind('999999999')).rejects.toThrow('no event at position 999999999');
   });
+
+  it('a rewind re-publishes an event of an earlier transaction that took a later position', async () => {
+    const topic = await freshTopic();
+    const r = relay(await nameAtEnd(), topic);
+    const seen = await collect(topic);
+    r.start();
+    // Transaction A takes its id first, B takes the next id, appends (position p) and commits; then A
+    // appends (position p + 1) and commits. In commit order A's event comes first, though its position is later.
+    const a = dataSource.createQueryRunner();
+    await a.connect();
+    await a.startTransaction();
+    await a.query('SELECT pg_current_xact_id()');
+    const b = (await store.append(uniqueName('rw-b'), [{ type: 'Rewind', data: { tx: 'b' } }], NO_STREAM, { correlationId: 'rw' })).events[0];
+    const earlier = (await store.append(uniqueName('rw-a'), [{ type: 'Rewind', data: { tx: 'a' } }], NO_STREAM, { correlationId: 'rw' }, a.manager)).events[0];
+    await a.commitTransaction();
+    await a.release();
+    expect(BigInt(earlier.position)).toBeGreaterThan(BigInt(b.position));
+    await waitFor(() => seen.length === 2, 20_000, 'first publication');
+
+    await r.rewind(b.position);
+    await waitFor(() => seen.length >= 4, 20_000, 'both events again');
+    expect(new Set(seen.slice(2).map((m) => m.headers.ce_id))).toEqual(new Set([b.eventId, earlier.eventId]));
+  });
 });

@@ -256,12 +256,18 @@ export class OutboxRelay {
    * its next round. Consumers drop the repeats they have already applied.
    */
   async rewind(position: string): Promise<GlobalCheckpoint> {
-    const rows: Array<{ transaction_id: string }> = await this.options.dataSource.query(
-      `SELECT transaction_id::text AS transaction_id FROM events WHERE position = $1::bigint`,
+    const exists: unknown[] = await this.options.dataSource.query(`SELECT 1 FROM events WHERE position = $1::bigint`, [position]);
+    if (exists.length === 0) throw new NoEventAtPositionError(position);
+    // The relay reads in commit order, (transaction id, position), and positions are taken at insert: a
+    // transaction that began earlier (a lower id) can hold a later position. Starting at the event at
+    // `position` would skip such events; starting at the first, in commit order, of all events from `position`
+    // on re-publishes every one of them (and perhaps a few before, which consumers drop as repeats).
+    const rows: Array<{ transaction_id: string; position: string }> = await this.options.dataSource.query(
+      `SELECT transaction_id::text AS transaction_id, position::text AS position FROM events
+       WHERE position >= $1::bigint ORDER BY transaction_id, position LIMIT 1`,
       [position],
     );
-    if (rows.length === 0) throw new NoEventAtPositionError(position);
-    const checkpoint = { transactionId: rows[0].transaction_id, position: (BigInt(position) - 1n).toString() };
+    const checkpoint = { transactionId: rows[0].transaction_id, position: (BigInt(rows[0].position) - 1n).toString() };
     await this.options.dataSource.query(
       `INSERT INTO outbox_relay_checkpoints (relay, transaction_id, position, updated_at) VALUES ($1, $2::xid8, $3::bigint, now())
        ON CONFLICT (relay) DO UPDATE SET transaction_id = EXCLUDED.transaction_id, position = EXCLUDED.position, updated_at = now()`,
