@@ -10,7 +10,7 @@
  * item whole, in canonical form, with a version that grows by one with every one of them.
  */
 import type { DeviceType, ItemSource, StatusOfInformation } from '../glossary';
-import type { FixTargetData, IntakeItemContent, IntakeItemRef, ItemFieldChange } from './intake-events';
+import type { FixProposedData, FixTargetData, IntakeItemContent, IntakeItemRef, ItemFieldChange, ItemReportedData } from './intake-events';
 
 export const CASE_KINDS = ['item', 'report', 'fix'] as const;
 /** A provider's item (ItemSubmitted), a SEC Party's report (ItemReported), a fix proposal (FixProposed). */
@@ -47,37 +47,9 @@ export interface AccountableParty {
 /** What the case is about, as intake recorded it. */
 export type CaseSubject =
   | ({ kind: 'item'; providerPartyId: string; submissionId: string; contentHash: string; submittedAt: string } & IntakeItemContent)
-  | {
-      kind: 'report';
-      reportId: string;
-      reporterPartyId: string;
-      reporterPartyType: 'supplier' | 'network' | 'dcc';
-      source: ItemSource;
-      statusOfInformation: StatusOfInformation;
-      make: string;
-      model: string;
-      firmwareVersion: string;
-      deviceType: DeviceType;
-      description: string;
-      dateObserved: string;
-      reference: string | null;
-      reportedAt: string;
-    }
-  | {
-      kind: 'fix';
-      fixId: string;
-      proposerPartyId: string;
-      proposerPartyType: 'supplier' | 'network' | 'manufacturer' | 'csp' | 'dcc';
-      source: ItemSource;
-      target: FixTargetData;
-      make: string | null;
-      model: string | null;
-      firmwareVersion: string | null;
-      deviceType: DeviceType | null;
-      fixingFirmwareVersion: string;
-      fixInformation: string;
-      proposedAt: string;
-    };
+  // A report and a fix proposal as intake published them (the fix without intake's own status field).
+  | ({ kind: 'report' } & ItemReportedData)
+  | ({ kind: 'fix' } & Omit<FixProposedData, 'status'>);
 
 /** A fix that names a submitted item the service has never seen: verification waits until it is resolved. */
 export type FixReferenceStatus = 'not-applicable' | 'resolved' | 'unresolved';
