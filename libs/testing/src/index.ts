@@ -2,3 +2,4 @@ export { testDatabaseUrl, createTestDatabase, TestDatabase } from './test-databa
 export { testKafkaBrokers, uniqueName, waitFor } from './test-kafka';
 export { givenEvents, GivenEvent, ProjectedRow } from './projection-given-events';
 export { zipArchive, xlsxArchive, xlsxBombs, ZipEntry } from './zip-archive';
+export { startNestTestApp, NestTestApp } from './nest-test-app';
