@@ -1,6 +1,5 @@
 // The fault suite's own infrastructure: a PostgreSQL cluster, a Kafka broker and service processes that it
 // starts itself, so that it can kill -9 and restart them without touching anything anyone else is using.
-import { mintLocalToken, PartyType } from '@smi/auth';
 import { CommonSettings, loadConfig } from '@smi/config';
 import { Kafka, logLevel, Producer } from 'kafkajs';
 import { ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -8,6 +7,7 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync, symlinkSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
+import { mintTestToken, TestTokenClaims } from '@smi/testing';
 
 /* eslint-disable @typescript-eslint/no-require-imports */
 const { SERVICES, serviceCommand, waitForHealth, freePort, repoRoot } = require('../../scripts/services.js') as {
@@ -274,17 +274,8 @@ export class FaultSystem {
     return service;
   }
 
-  async token(claims: { sub?: string; party: string; partyType: PartyType; roles?: string[] }): Promise<string> {
-    return mintLocalToken({
-      secret: this.settings.AUTH_LOCAL_SECRET,
-      issuer: this.settings.AUTH_ISSUER,
-      audience: this.settings.AUTH_AUDIENCE,
-      sub: claims.sub ?? `${claims.party}-user`,
-      party: claims.party,
-      partyType: claims.partyType,
-      roles: claims.roles ?? [],
-      expiresIn: '1h',
-    });
+  token(claims: TestTokenClaims): Promise<string> {
+    return mintTestToken(this.settings, claims);
   }
 
   query<T = Record<string, unknown>>(service: ServiceName, sql: string, params: unknown[] = []): Promise<T[]> {

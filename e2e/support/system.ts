@@ -1,6 +1,5 @@
-import { mintLocalToken, PartyType } from '@smi/auth';
+import { mintTestToken, TestTokenClaims, testDatabaseUrl, testKafkaBrokers, uniqueName } from '@smi/testing';
 import { CommonSettings, loadConfig } from '@smi/config';
-import { testDatabaseUrl, testKafkaBrokers, uniqueName } from '@smi/testing';
 import { ChildProcess, spawn } from 'node:child_process';
 import { Client } from 'pg';
 
@@ -95,17 +94,8 @@ export class TestSystem {
     return this.services.get(name)?.output.join('') ?? '';
   }
 
-  async token(claims: { sub?: string; party: string; partyType: PartyType; roles?: string[] }): Promise<string> {
-    return mintLocalToken({
-      secret: this.settings.AUTH_LOCAL_SECRET,
-      issuer: this.settings.AUTH_ISSUER,
-      audience: this.settings.AUTH_AUDIENCE,
-      sub: claims.sub ?? `${claims.party}-user`,
-      party: claims.party,
-      partyType: claims.partyType,
-      roles: claims.roles ?? [],
-      expiresIn: '1h',
-    });
+  token(claims: TestTokenClaims): Promise<string> {
+    return mintTestToken(this.settings, claims);
   }
 
   /** Stops every service with SIGTERM (a clean shutdown is part of what is tested) and drops their databases. */

@@ -1,17 +1,11 @@
 import { INestApplication, Module, type DynamicModule, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { mintLocalToken, type PartyType } from '@smi/auth';
 import { ensureDatabase, requestIdFrom, strictValidationPipe } from '@smi/service-runtime';
 import { createTestDatabase, TestDatabase } from './test-database';
 import { uniqueName } from './test-kafka';
+import { mintTestToken, TestTokenClaims, TokenSettings } from './test-token';
 
-/** The token settings a service loads (CommonSettings has them), for minting the test's tokens. */
-interface TokenSettings {
-  AUTH_LOCAL_SECRET: string;
-  AUTH_ISSUER: string;
-  AUTH_AUDIENCE: string;
-}
 
 export interface NestTestApp<S> {
   app: INestApplication;
@@ -19,7 +13,7 @@ export interface NestTestApp<S> {
   database: TestDatabase;
   topicPrefix: string;
   settings: S;
-  token(claims: { party: string; partyType: PartyType; roles?: string[] }): Promise<string>;
+  token(claims: TestTokenClaims): Promise<string>;
   call(method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: unknown; headers: Headers }>;
   stop(): Promise<void>;
 }
@@ -66,17 +60,7 @@ export async function startNestTestApp<S extends TokenSettings>(options: {
     database,
     topicPrefix,
     settings,
-    token: (claims) =>
-      mintLocalToken({
-        secret: settings.AUTH_LOCAL_SECRET,
-        issuer: settings.AUTH_ISSUER,
-        audience: settings.AUTH_AUDIENCE,
-        sub: `${claims.party}-user`,
-        party: claims.party,
-        partyType: claims.partyType,
-        roles: claims.roles ?? [],
-        expiresIn: '1h',
-      }),
+    token: (claims) => mintTestToken(settings, claims),
     call: async (method, path, token, body) => {
       const response = await fetch(`${url}${path}`, {
         method,
