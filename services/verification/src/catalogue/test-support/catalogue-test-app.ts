@@ -1,10 +1,7 @@
 import { loadConfig } from '@smi/config';
-import { ServicePlatformModule } from '@smi/service-runtime';
 import { NestTestApp, startNestTestApp, testKafkaBrokers } from '@smi/testing';
-import { VERIFICATION_MIGRATIONS } from '../../migrations';
-import { PartiesModule } from '../../parties/parties.module';
-import { verificationDatabaseUrl, VerificationSettings } from '../../settings';
-import { CatalogueModule } from '../catalogue.module';
+import { AppModule } from '../../app.module';
+import { VerificationSettings } from '../../settings';
 
 export type CatalogueTestApp = NestTestApp<VerificationSettings>;
 
@@ -23,16 +20,7 @@ export function startCatalogueTestApp(label: string): Promise<CatalogueTestApp> 
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
         NODE_ENV: 'test',
       }),
-    imports: (settings) => [
-      ServicePlatformModule.forRoot({
-        serviceName: 'verification',
-        settings,
-        databaseUrl: verificationDatabaseUrl(settings),
-        migrations: VERIFICATION_MIGRATIONS,
-        topics: { events: 'verification.events', others: ['intake.events'] },
-      }),
-      PartiesModule,
-      CatalogueModule,
-    ],
+    // The service's own root module: the catalogue as the service runs it, with its neighbours.
+    imports: (settings) => [AppModule.register(settings)],
   });
 }
