@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServicePlatformModule } from '@smi/service-runtime';
+import { CaseStoreModule } from './case-store';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { VERIFICATION_MIGRATIONS } from './migrations';
 import { PartiesModule } from './parties/parties.module';
@@ -20,6 +21,7 @@ export class AppModule {
         }),
         PartiesModule,
         CatalogueModule,
+        CaseStoreModule,
       ],
     };
   }

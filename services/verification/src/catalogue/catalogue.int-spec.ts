@@ -2,7 +2,7 @@ import { Actor } from '@smi/auth';
 import { DataSource } from 'typeorm';
 import { CatalogueLookup } from './catalogue-lookup';
 import { MakeView, ModelView } from './catalogue.dto';
-import { CatalogueTestApp, startCatalogueTestApp } from './test-support/catalogue-test-app';
+import { VerificationTestApp, startVerificationTestApp } from '../test-support/verification-test-app';
 
 interface StreamEvent {
   type: string;
@@ -11,13 +11,13 @@ interface StreamEvent {
 }
 
 describe('DCC catalogue on PostgreSQL', () => {
-  let verification: CatalogueTestApp;
+  let verification: VerificationTestApp;
   let verifier: string;
   let lookup: CatalogueLookup;
   const actor: Actor = { userId: 'DCC-user', partyId: 'DCC', partyType: 'dcc', roles: ['verifier'] };
 
   beforeAll(async () => {
-    verification = await startCatalogueTestApp('catalogue');
+    verification = await startVerificationTestApp('catalogue');
     verifier = await verification.token({ party: 'DCC', partyType: 'dcc', roles: ['verifier'] });
     lookup = verification.app.get(CatalogueLookup);
   }, 60_000);
