@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServicePlatformModule } from '@smi/service-runtime';
+import { CaseActionsModule } from './case-actions/case-actions.module';
 import { CaseStoreModule } from './case-store';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { VERIFICATION_MIGRATIONS } from './migrations';
@@ -22,6 +23,7 @@ export class AppModule {
         PartiesModule,
         CatalogueModule,
         CaseStoreModule,
+        CaseActionsModule,
       ],
     };
   }
