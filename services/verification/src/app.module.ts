@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServicePlatformModule } from '@smi/service-runtime';
 import { CaseActionsModule } from './case-actions/case-actions.module';
+import { CaseQueueModule } from './case-queue/case-queue.module';
 import { CaseStoreModule } from './case-store';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { VERIFICATION_MIGRATIONS } from './migrations';
@@ -24,6 +25,7 @@ export class AppModule {
         CatalogueModule,
         CaseStoreModule,
         CaseActionsModule,
+        CaseQueueModule,
       ],
     };
   }
