@@ -96,8 +96,8 @@ export class CaseQueueHandler {
     const rows: CaseRow[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM cases WHERE case_id = $1`, [caseId]);
     const row = rows[0];
     const access = row === undefined ? null : caseAccess(viewer, row.snapshot);
-    // The same answer whether the case does not exist or the caller may not see it.
-    if (row === undefined || access === null) throw new DomainError(CASE_ERRORS.CASE_NOT_FOUND, `case ${caseId} not found`, { field: 'caseId' });
+    // The same answer whether the case does not exist or the caller may not see it (as case-actions answers).
+    if (row === undefined || access === null) throw new DomainError(CASE_ERRORS.CASE_NOT_FOUND, `case ${caseId} does not exist`, { caseId });
     // The row is written with the events, so the stream is at least at its version; later events belong to a newer row.
     const recorded = (await this.store.readStream(caseStreamId(caseId))).filter((event) => event.streamVersion <= row.version);
     const history = historyView(
