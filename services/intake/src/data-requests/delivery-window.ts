@@ -1,4 +1,4 @@
-import { addWorkingDays, HolidayLookup, IsoDate } from './working-days';
+import { addWorkingDays, HolidayLookup, IsoDate } from '@smi/working-days';
 
 /** SECMP0137 process: 15 working days after the agreed delivery date with nothing received. */
 export const WORKING_DAYS_TO_DELIVER = 15;
