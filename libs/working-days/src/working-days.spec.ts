@@ -1,5 +1,5 @@
 import { EnglandAndWalesBankHolidays } from './bank-holidays';
-import { addCalendarDays, addWorkingDays, isIsoDate, isWorkingDay, workingDaysBetween } from './working-days';
+import { addCalendarDays, addWorkingDays, isIsoDate, isWorkingDay, workingDaysBetween, workingDayWindow } from './working-days';
 
 const none = new Set<string>();
 const ew = new EnglandAndWalesBankHolidays();
@@ -82,5 +82,30 @@ describe('England and Wales bank-holiday edges', () => {
     expect(addWorkingDays('2027-04-30', 1, ew)).toBe('2027-05-04');
     // Spring bank holiday 25 May 2026 too: 15 working days from 1 May skip both Mondays.
     expect(addWorkingDays('2026-05-01', 15, ew)).toBe('2026-05-26');
+  });
+});
+
+describe('workingDayWindow: overdue at the start of the working day after the n-th', () => {
+  it('gives the n-th working day after the start as the last day, and the next working day as the first overdue one', () => {
+    // Monday 2 March 2026 + 15 working days: Monday 23 March; overdue from Tuesday 24 March.
+    expect(workingDayWindow('2026-03-02', 15, ew)).toEqual({ lastDay: '2026-03-23', overdueFrom: '2026-03-24' });
+    expect(workingDaysBetween('2026-03-02', '2026-03-23', ew)).toBe(15);
+    expect(workingDaysBetween('2026-03-02', '2026-03-24', ew)).toBe(16);
+  });
+
+  it('leaves the days off after the last day in time, so being overdue starts on a working day', () => {
+    // Friday 27 November 2026 + 15: Friday 18 December; the weekend is in time, overdue from Monday 21.
+    expect(workingDayWindow('2026-11-27', 15, ew)).toEqual({ lastDay: '2026-12-18', overdueFrom: '2026-12-21' });
+    // Across Easter 2026: Thursday 2 April + 1 is Tuesday 7 April, overdue from Wednesday 8 April.
+    expect(workingDayWindow('2026-04-02', 1, ew)).toEqual({ lastDay: '2026-04-07', overdueFrom: '2026-04-08' });
+  });
+
+  it('is overdue on a day exactly when more than n working days lie after the start', () => {
+    for (const start of ['2026-03-26', '2026-04-03', '2026-12-19', '2027-12-24']) {
+      const { overdueFrom } = workingDayWindow(start, 15, ew);
+      for (let day = addCalendarDays(start, 1); day <= addCalendarDays(start, 40); day = addCalendarDays(day, 1)) {
+        expect([day, day >= overdueFrom]).toEqual([day, workingDaysBetween(start, day, ew) > 15]);
+      }
+    }
   });
 });
