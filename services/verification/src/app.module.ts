@@ -5,6 +5,8 @@ import { CaseActionsModule } from './case-actions/case-actions.module';
 import { CaseStoreModule } from './case-store';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { ChasingModule } from './chasing/chasing.module';
+import { caseStatsProjection } from './dashboard/case-stats.projection';
+import { DashboardModule } from './dashboard/dashboard.module';
 import { VERIFICATION_MIGRATIONS } from './migrations';
 import { PartiesModule } from './parties/parties.module';
 import { verificationDatabaseUrl, VerificationSettings } from './settings';
@@ -27,6 +29,7 @@ export class AppModule {
           databaseUrl: verificationDatabaseUrl(settings),
           migrations: VERIFICATION_MIGRATIONS,
           topics: { events: 'verification.events', others: ['intake.events'] },
+          projections: [caseStatsProjection],
         }),
         CalendarModule.register(options.clock),
         PartiesModule,
@@ -37,6 +40,7 @@ export class AppModule {
           afterWorkingDays: settings.VERIFICATION_CHASE_AFTER_WORKING_DAYS,
           checkIntervalMs: settings.VERIFICATION_CHASE_CHECK_INTERVAL_MS,
         }),
+        DashboardModule,
       ],
     };
   }
