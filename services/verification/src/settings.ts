@@ -11,6 +11,22 @@ export class VerificationSettings extends CommonSettings {
   @IsOptional()
   @Matches(/^postgres(ql)?:\/\/[^/]+\/[a-z_][a-z0-9_]*(\?.*)?$/, { message: 'must be a postgres:// URL naming a database (lower-case letters, digits, _)' })
   VERIFICATION_DATABASE_URL?: string = undefined;
+
+  /**
+   * Working days a manufacturer or CSP has to answer a case (information, agreement, fix confirmation) before
+   * it is overdue (issue point 7): overdue from the start of the next working day. A whole number of at most a
+   * year's working days.
+   */
+  @IsInt()
+  @Min(1)
+  @Max(260)
+  VERIFICATION_CHASE_AFTER_WORKING_DAYS = 15;
+
+  /** How often each instance looks for waits that have become overdue (milliseconds); also at start-up. */
+  @IsInt()
+  @Min(100)
+  @Max(86_400_000)
+  VERIFICATION_CHASE_CHECK_INTERVAL_MS = 60_000;
 }
 
 export function verificationDatabaseUrl(settings: VerificationSettings): string {

@@ -1,6 +1,6 @@
 import { eventSchemaErrors } from '@smi/contracts';
 import { given } from '@smi/decider';
-import { EnglandAndWalesBankHolidays } from './bank-holidays';
+import { EnglandAndWalesBankHolidays } from '@smi/working-days';
 import { DataRequestEvent, DataRequestFulfilled, DataRequestIssued, dataRequestDecider, IssueDataRequest } from './data-request.decider';
 
 const decider = dataRequestDecider(new EnglandAndWalesBankHolidays());

@@ -1,8 +1,7 @@
 import { DataRequestFulfilledData, DataRequestIssuedData, DataRequestOverdueData, SubmittingPartyType } from '@smi/contracts';
 import { Decider, DomainError } from '@smi/decider';
-import { londonDate } from '../london-date/london-date';
+import { addCalendarDays, HolidayLookup, IsoDate, isIsoDate, londonDate } from '@smi/working-days';
 import { deliveryWindowIfAny, WORKING_DAYS_TO_DELIVER } from './delivery-window';
-import { addCalendarDays, HolidayLookup, IsoDate, isIsoDate } from './working-days';
 
 /** How far ahead a delivery may be agreed: two quarterly releases' worth of planning, with room to spare. */
 const MAX_CALENDAR_DAYS_AHEAD = 731;

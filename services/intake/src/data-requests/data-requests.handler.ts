@@ -3,9 +3,9 @@ import { Actor } from '@smi/auth';
 import { Decider, DomainError } from '@smi/decider';
 import { AppendMetadata, handleCommand, PostgresEventStore, RecordedEvent, toDomainEvent } from '@smi/event-store';
 import { EVENT_STORE } from '@smi/service-runtime';
+import { addCalendarDays, HolidayLookup, londonDate } from '@smi/working-days';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { londonDate } from '../london-date/london-date';
 import { PartiesHandler } from '../parties/parties.handler';
 import { PartyView } from '../parties/parties.dto';
 import { BANK_HOLIDAYS, Clock, CLOCK } from './clock';
@@ -21,7 +21,6 @@ import {
 import { DataRequestView, IssueDataRequestDto, NonSuppliersView } from './data-requests.dto';
 import { deliveryWindowIfAny } from './delivery-window';
 import { parseQuarter } from './quarter';
-import { addCalendarDays, HolidayLookup } from './working-days';
 
 interface DataRequestRow {
   request_id: string;

@@ -4,7 +4,7 @@ import { EVENT_STORE } from '@smi/service-runtime';
 import { waitFor } from '@smi/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { EnglandAndWalesBankHolidays } from './bank-holidays';
+import { EnglandAndWalesBankHolidays } from '@smi/working-days';
 import { DataRequestsHandler, projectDataRequests } from './data-requests.handler';
 import { DataRequestView, NonSuppliersView } from './data-requests.dto';
 import { deliveryWindow } from './delivery-window';

@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { PartiesModule } from '../parties/parties.module';
-import { EnglandAndWalesBankHolidays } from './bank-holidays';
+import { EnglandAndWalesBankHolidays } from '@smi/working-days';
 import { BANK_HOLIDAYS, CLOCK, DATA_REQUESTS_OPTIONS, DataRequestsOptions, SYSTEM_CLOCK } from './clock';
 import { DataRequestsController } from './data-requests.controller';
 import { DataRequestsHandler } from './data-requests.handler';

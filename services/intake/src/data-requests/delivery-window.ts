@@ -1,4 +1,4 @@
-import { addWorkingDays, HolidayLookup, IsoDate } from './working-days';
+import { HolidayLookup, IsoDate, workingDayWindow } from '@smi/working-days';
 
 /** SECMP0137 process: 15 working days after the agreed delivery date with nothing received. */
 export const WORKING_DAYS_TO_DELIVER = 15;
@@ -12,8 +12,9 @@ export interface DeliveryWindow {
 }
 
 /**
- * The rule: the agreed date itself does not count; the provider then has 15 whole working days
- * (weekends and England and Wales bank holidays skipped). A request still unfulfilled at the START of
+ * The rule (`workingDayWindow` in @smi/working-days, which verification's chasing uses too): the agreed
+ * date itself does not count; the provider then has 15 whole working days (weekends and England and
+ * Wales bank holidays skipped). A request still unfulfilled at the START of
  * the next working day, the 16th, is overdue. Days off between the 15th and 16th working day are
  * still in time, so a chase never lands on a weekend or bank holiday.
  *
@@ -22,8 +23,8 @@ export interface DeliveryWindow {
  * April. Monday 20 April is the last delivery day; from Tuesday 21 April 2026 the request is overdue.
  */
 export function deliveryWindow(agreedDeliveryDate: IsoDate, holidays: HolidayLookup): DeliveryWindow {
-  const lastDeliveryDay = addWorkingDays(agreedDeliveryDate, WORKING_DAYS_TO_DELIVER, holidays);
-  return { agreedDeliveryDate, lastDeliveryDay, overdueFrom: addWorkingDays(lastDeliveryDay, 1, holidays) };
+  const { lastDay, overdueFrom } = workingDayWindow(agreedDeliveryDate, WORKING_DAYS_TO_DELIVER, holidays);
+  return { agreedDeliveryDate, lastDeliveryDay: lastDay, overdueFrom };
 }
 
 /** Whether a request agreed for `agreedDeliveryDate` and not fulfilled is overdue on `today` (a London date). */

@@ -1,5 +1,5 @@
 import { DomainError } from '@smi/decider';
-import { IsoDate } from './working-days';
+import { IsoDate } from '@smi/working-days';
 
 export interface Quarter {
   quarter: string;

@@ -77,3 +77,23 @@ export function workingDaysBetween(from: IsoDate, to: IsoDate, holidays: Holiday
   }
   return count;
 }
+
+/** A span of whole working days after a start day: the last day still in time and the first day overdue. */
+export interface WorkingDayWindow {
+  /** The `n`-th working day after the start: the last day on which an answer or delivery is still in time. */
+  lastDay: IsoDate;
+  /** The working day after that: from 00:00 (London) on this day it is overdue. */
+  overdueFrom: IsoDate;
+}
+
+/**
+ * The one rule for "overdue after `n` working days", for intake's data requests and verification's chasing
+ * alike: the start day itself never counts (whether or not it is a working day); `n` whole working days
+ * follow; what is still outstanding at the START of the next working day is overdue. Days off between the
+ * `n`-th working day and the next are still in time, so being overdue never begins on a weekend or holiday.
+ * Equivalently: overdue on `today` exactly when `workingDaysBetween(start, today) > n`.
+ */
+export function workingDayWindow(start: IsoDate, n: number, holidays: HolidayLookup): WorkingDayWindow {
+  const lastDay = addWorkingDays(start, n, holidays);
+  return { lastDay, overdueFrom: addWorkingDays(lastDay, 1, holidays) };
+}

@@ -9,7 +9,7 @@ import { HolidayLookup, IsoDate } from './working-days';
  * that changes nothing here because weekends are never working days.
  *
  * One-off holidays (a coronation, a state funeral) arrive with a new release of the package; because
- * deadlines are computed when they are checked, not stored, an upgrade applies to open requests too.
+ * deadlines are computed when they are checked, not stored, an upgrade applies to open requests and waits too.
  */
 export class EnglandAndWalesBankHolidays implements HolidayLookup {
   private readonly source = new Holidays('GB', 'ENG');

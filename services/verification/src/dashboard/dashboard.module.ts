@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { CaseStatsController } from './case-stats.controller';
+import { CaseStatsReader } from './case-stats.reader';
+
+/**
+ * Issue point 10: the DCC's dashboard. Its read model, `caseStatsProjection`, is registered with the platform's
+ * projection runner by the root module (asynchronous, rebuilt through /ops/projections/case_stats/rebuild).
+ */
+@Module({
+  controllers: [CaseStatsController],
+  providers: [CaseStatsReader],
+})
+export class DashboardModule {}
