@@ -47,6 +47,8 @@ import ItemWithdrawnV1 from '../../events/verification/ItemWithdrawn.v1.schema.j
 import PartyResponseOverdueV1 from '../../events/verification/PartyResponseOverdue.v1.schema.json';
 import RevisionReceivedV1 from '../../events/verification/RevisionReceived.v1.schema.json';
 import SourcesMergedV1 from '../../events/verification/SourcesMerged.v1.schema.json';
+import NetworkAccessGrantedV1 from '../../events/publication/NetworkAccessGranted.v1.schema.json';
+import NetworkAccessRevokedV1 from '../../events/publication/NetworkAccessRevoked.v1.schema.json';
 
 /**
  * Every event that crosses a service boundary, by publishing service, type and schema version.
@@ -105,6 +107,10 @@ export const EVENT_SCHEMAS: Record<string, Record<string, Record<number, object>
     ItemVerified: { 1: ItemVerifiedV1 },
     ItemPublishable: { 1: ItemPublishableV1 },
     ItemWithdrawn: { 1: ItemWithdrawnV1 },
+  },
+  publication: {
+    NetworkAccessGranted: { 1: NetworkAccessGrantedV1 },
+    NetworkAccessRevoked: { 1: NetworkAccessRevokedV1 },
   },
 };
 
