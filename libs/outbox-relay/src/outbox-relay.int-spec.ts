@@ -157,6 +157,26 @@ describe('OutboxRelay against the real broker', () => {
     expect(published.length).toBe(40); // every event repeated exactly once: consumers drop repeats by ce_id
   });
 
+  it('passes over the events that are not its to publish, and its checkpoint moves past them', async () => {
+    const topic = await freshTopic();
+    const name = await nameAtEnd();
+    const seen = await collect(topic);
+    relay(name, topic, { publishes: (event) => !event.streamId.startsWith('copy-') }).start();
+    const own = [];
+    for (let i = 0; i < 6; i++) {
+      // A copy of another service's event between each of its own, and a batch of copies only at the end.
+      await store.append(uniqueName('copy-'), [{ type: 'Copied', data: { i } }], NO_STREAM, { correlationId: 'copy' });
+      own.push((await store.append(uniqueName('own'), [{ type: 'Own', data: { i } }], NO_STREAM, { correlationId: 'own' })).events[0].eventId);
+    }
+    await store.append(uniqueName('copy-'), [{ type: 'Copied', data: { last: true } }], NO_STREAM, { correlationId: 'copy' });
+    await waitFor(async () => {
+      const [row] = await dataSource.query(`SELECT published FROM outbox_relay_checkpoints WHERE relay = $1`, [name]);
+      return seen.length === 6 && row?.published === '6' && (await relays[relays.length - 1].backlog()) === 0;
+    }, 20_000, 'its six events published and the copies passed over');
+    expect(new Set(seen.map((m) => m.headers.ce_id))).toEqual(new Set(own));
+    expect(seen.every((m) => m.headers.ce_type === 'Own')).toBe(true);
+  });
+
   it('is woken by NOTIFY instead of waiting for the poll interval', async () => {
     const topic = await freshTopic();
     const r = relay(await nameAtEnd(), topic, { pollIntervalMs: 120_000 });

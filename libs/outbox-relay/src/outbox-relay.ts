@@ -27,6 +27,12 @@ export interface OutboxRelayOptions {
    * (e.g. the inventory's Service Request responses to `inventory.service-responses`).
    */
   extraMessages?: (event: RecordedEvent) => Array<{ topic: string; message: OutgoingMessage }>;
+  /**
+   * Which events of the store are this service's to publish (default: all). A service that keeps copies of
+   * another service's events in its store, for its projections to rebuild from, leaves those to their owner:
+   * the relay passes over them and its checkpoint moves past them all the same.
+   */
+  publishes?: (event: RecordedEvent) => boolean;
   /** CloudEvents `source`, e.g. `urn:smi:service:inventory`. */
   source: string;
   batchSize?: number;
@@ -96,7 +102,7 @@ export class OutboxRelay {
     return { ...this.state, idle, checkpoint: { ...this.state.checkpoint }, wakeUps: { ...this.state.wakeUps } };
   }
 
-  /** Events appended but not yet published: the relay backlog metric. */
+  /** Events appended and not yet passed by the relay (published, or passed over as not its to publish): the backlog metric. */
   async backlog(): Promise<number> {
     return this.options.store.countAfter(await this.loadCheckpoint());
   }
@@ -138,12 +144,15 @@ export class OutboxRelay {
           if (wakeUp !== 'stopped') this.state.wakeUps[wakeUp] += 1;
           continue;
         }
-        await this.publish(page.events);
-        if (this.options.afterPublish) await this.options.afterPublish(page.events);
+        const own = this.options.publishes ? page.events.filter(this.options.publishes) : page.events;
+        if (own.length > 0) {
+          await this.publish(own);
+          if (this.options.afterPublish) await this.options.afterPublish(own);
+        }
         if (!this.lockClient) throw new Error('lost the relay lock before storing the checkpoint; the batch will be repeated');
-        if (await this.storeCheckpoint(checkpoint, page.checkpoint, page.events.length)) {
+        if (await this.storeCheckpoint(checkpoint, page.checkpoint, own.length)) {
           this.state.checkpoint = page.checkpoint;
-          this.state.publishedSinceStart += page.events.length;
+          this.state.publishedSinceStart += own.length;
         }
       }
     } finally {

@@ -36,6 +36,7 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
       producer: this.producer,
       topicFor: () => this.topics.events,
       extraMessages: this.options.extraMessages ? (event) => this.options.extraMessages!(event, this.topics) : undefined,
+      publishes: this.options.publishedEvents,
       source: `urn:smi:service:${this.serviceName}`,
       logger: this.logger,
     });

@@ -22,6 +22,11 @@ export interface ServicePlatformOptions {
   upcasters?: UpcasterRegistry;
   /** Messages besides the event itself that the relay publishes for an event (see OutboxRelayOptions). */
   extraMessages?: (event: RecordedEvent, topics: ResolvedTopics) => Array<{ topic: string; message: OutgoingMessage }>;
+  /**
+   * Which of the store's events the relay publishes on `<service>.events` (default all). A service that keeps
+   * copies of another service's events in its store (publication, of verification's) publishes only its own.
+   */
+  publishedEvents?: (event: RecordedEvent) => boolean;
   /** Read models kept from this service's own events, checkpointed and rebuildable (see @smi/projections). */
   projections?: Projection[];
   /** Partitions for topics this service creates (default 6). */
