@@ -1,2 +1,8 @@
-/** This service's own schema changes, in order; the platform's shared tables come first. */
-export const PUBLICATION_MIGRATIONS: Array<new () => unknown> = [];
+import { CreateNetworkAccessGrants1735000000000 } from './access';
+
+/**
+ * This service's own schema changes, in order; the platform's shared tables come first. The read models of the
+ * defects database are not here: they are projections, whose tables the projection runner creates and rebuilds
+ * (defect-catalogue/).
+ */
+export const PUBLICATION_MIGRATIONS: Array<new () => unknown> = [CreateNetworkAccessGrants1735000000000];

@@ -1,0 +1,3 @@
+export { AccessModule } from './access.module';
+export { Audience, READER_PARTY_TYPES, ReaderAccess } from './reader-access';
+export { CreateNetworkAccessGrants1735000000000 } from './network-access.migration';

@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { Actor } from '@smi/auth';
+import { DomainError } from '@smi/decider';
+import { DataSource } from 'typeorm';
+import { ReaderAccess } from '../access';
+import { FieldChange, PublishedFields, VersionChange } from '../defect-catalogue';
+import { ChangePage } from './changes.dto';
+
+interface FeedRow {
+  case_id: string;
+  version: number;
+  change: VersionChange;
+  at: Date;
+  changes: FieldChange[];
+  fields: PublishedFields;
+  transaction_id: string;
+  position: string;
+}
+
+/**
+ * The change feed of the published view (issue point 8), for dashboards and integrators that poll: items
+ * added, changed and withdrawn, in the order publication recorded the events (their transaction and position in
+ * its store). The projection applies events in that order, so a reader never sees a change appear behind its
+ * cursor; a rebuild of the read model gives every change the same cursor again.
+ */
+@Injectable()
+export class ChangesHandler {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly access: ReaderAccess,
+  ) {}
+
+  async feed(actor: Actor, after: string | undefined, limit: number): Promise<ChangePage> {
+    await this.access.audienceOf(actor);
+    const from = decodeFeedCursor(after);
+    const rows: FeedRow[] = await this.dataSource.query(
+      `SELECT case_id, version, change, at, changes, fields, transaction_id::text AS transaction_id, position::text AS position
+         FROM published_item_versions
+        WHERE ($1::xid8 IS NULL OR (transaction_id, position) > ($1::xid8, $2::bigint))
+        ORDER BY transaction_id, position
+        LIMIT $3`,
+      [from?.transactionId ?? null, from?.position ?? null, limit],
+    );
+    const last = rows[rows.length - 1];
+    return {
+      changes: rows.map((row) => ({ id: row.case_id, version: row.version, change: row.change, at: row.at.toISOString(), changes: row.changes, item: row.fields })),
+      nextCursor: last ? encodeFeedCursor(last.transaction_id, last.position) : (after ?? null),
+    };
+  }
+}
+
+/** `<transaction id>.<position>`: opaque to clients, checked as two bigints on the way back. */
+function encodeFeedCursor(transactionId: string, position: string): string {
+  return Buffer.from(`${transactionId}.${position}`, 'utf8').toString('base64url');
+}
+
+const MAX_BIGINT = 2n ** 63n - 1n;
+
+function decodeFeedCursor(cursor: string | undefined): { transactionId: string; position: string } | undefined {
+  if (cursor === undefined) return undefined;
+  const match = /^([0-9]{1,19})\.([0-9]{1,19})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (match && BigInt(match[1]) <= MAX_BIGINT && BigInt(match[2]) <= MAX_BIGINT) return { transactionId: match[1], position: match[2] };
+  throw new DomainError('INVALID_CURSOR', 'after is not a cursor this API returned; start again without it', { field: 'after' });
+}

@@ -1,0 +1,117 @@
+import { RecordedEvent } from '@smi/event-store';
+import { Projection } from '@smi/projections';
+import { EntityManager } from 'typeorm';
+import { DCC_ITEM_EVENT_TYPES, DccItem, DccItemEvent, evolveDccItem } from './dcc-item';
+import { createSearchIndexes, SEARCH_COLUMNS_SQL } from './search-columns';
+import { quoteIdent, unique, upsertRows } from './sql';
+
+/** Every column but the generated `search`, in table order. */
+const COLUMNS: ReadonlyArray<keyof DccItem> = [
+  'case_id',
+  'case_kind',
+  'state',
+  'provider_party_id',
+  'identifier',
+  'submitted_make',
+  'submitted_model',
+  'firmware_version',
+  'device_type',
+  'source',
+  'status_of_information',
+  'date_last_updated',
+  'fix_available',
+  'fix_information',
+  'fixing_firmware_version',
+  'description',
+  'make_id',
+  'make',
+  'manufacturer_id',
+  'model_id',
+  'model',
+  'smi_model_id',
+  'verified',
+  'verified_content',
+  'attached_fix',
+  'published',
+  'published_version',
+  'version',
+  'opened_at',
+  'updated_at',
+  'make_key',
+  'submitted_make_key',
+  'model_key',
+  'submitted_model_key',
+  'firmware_key',
+  'sort_make',
+  'sort_model',
+  'sort_firmware',
+  'sort_identifier',
+];
+
+/**
+ * `dcc_items`: DCC's view of every case in every state (one row per case, see dcc-item.ts), from the case
+ * events copied from verification.events. Read by DCC's search and item endpoints only.
+ */
+export const dccItemsProjection: Projection = {
+  name: 'dcc_items',
+  version: 1,
+  eventTypes: [...DCC_ITEM_EVENT_TYPES],
+
+  async createSchema(manager: EntityManager, table: string) {
+    await manager.query(`
+      CREATE TABLE ${quoteIdent(table)} (
+        case_id text COLLATE "C" PRIMARY KEY,
+        case_kind text NOT NULL,
+        state text NOT NULL,
+        provider_party_id text NOT NULL,
+        identifier text,
+        submitted_make text,
+        submitted_model text,
+        firmware_version text,
+        device_type text,
+        source text NOT NULL,
+        status_of_information text NOT NULL,
+        date_last_updated text,
+        fix_available boolean NOT NULL,
+        fix_information text,
+        fixing_firmware_version text,
+        description text,
+        make_id text,
+        make text,
+        manufacturer_id text,
+        model_id text,
+        model text,
+        smi_model_id text,
+        verified boolean NOT NULL,
+        verified_content jsonb,
+        attached_fix jsonb,
+        published boolean NOT NULL,
+        published_version integer,
+        version integer NOT NULL,
+        opened_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        ${SEARCH_COLUMNS_SQL}
+      )`);
+    await createSearchIndexes(manager, table);
+  },
+
+  async apply(manager: EntityManager, events: RecordedEvent[], table: string) {
+    const caseIds = unique(events.map((event) => (event.data as { caseId: string }).caseId));
+    const rows: Array<{ row: DccItem }> = await manager.query(
+      // sort_identifier as text: JSON numbers past 2^53 would not come back as they went in.
+      `SELECT to_jsonb(t) - 'search' || jsonb_build_object('sort_identifier', t.sort_identifier::text) AS row
+         FROM ${quoteIdent(table)} t WHERE case_id = ANY($1::text[])`,
+      [caseIds],
+    );
+    const items = new Map(rows.map(({ row }) => [row.case_id, row]));
+    const changed = new Set<string>();
+    for (const event of events) {
+      const caseId = (event.data as { caseId: string }).caseId;
+      const next = evolveDccItem(items.get(caseId), { type: event.type, data: event.data } as DccItemEvent);
+      if (next === undefined) continue;
+      items.set(caseId, next);
+      changed.add(caseId);
+    }
+    await upsertRows(manager, table, 'case_id', COLUMNS, [...changed].map((caseId) => items.get(caseId)!));
+  },
+};

@@ -1,0 +1,37 @@
+import { EntityManager } from 'typeorm';
+import { quoteIdent } from './sql';
+
+/*
+ * The columns both item read models (dcc_items, published_items) are searched and ordered by, with the same
+ * names and the same indexes, so one query serves either (defects/defect-search.ts).
+ *
+ * Keys and sort columns are collated "C" (compared by code point): the neutral order does not move with the
+ * server's locale, and a keyset cursor compares exactly as the index orders. `search` is PostgreSQL full-text
+ * search (English) over the description and the fix information, free text as provided.
+ */
+export const SEARCH_COLUMNS_SQL = `
+  make_key text COLLATE "C",
+  submitted_make_key text COLLATE "C",
+  model_key text COLLATE "C",
+  submitted_model_key text COLLATE "C",
+  firmware_key text COLLATE "C",
+  sort_make text COLLATE "C" NOT NULL,
+  sort_model text COLLATE "C" NOT NULL,
+  sort_firmware text COLLATE "C" NOT NULL,
+  sort_identifier bigint NOT NULL,
+  search tsvector GENERATED ALWAYS AS (to_tsvector('english', coalesce(description, '') || ' ' || coalesce(fix_information, ''))) STORED`;
+
+/** The order every list is in (R1, neutral): make, model, firmware version, Identifier, then the item's id. */
+export const NEUTRAL_ORDER = ['sort_make', 'sort_model', 'sort_firmware', 'sort_identifier', 'case_id'] as const;
+
+export async function createSearchIndexes(manager: EntityManager, table: string): Promise<void> {
+  const t = quoteIdent(table);
+  const index = (suffix: string) => quoteIdent(`${table}_${suffix}`);
+  await manager.query(`CREATE INDEX ${index('order')} ON ${t} (${NEUTRAL_ORDER.join(', ')})`);
+  await manager.query(`CREATE INDEX ${index('make_model')} ON ${t} (make_id, model_id)`);
+  await manager.query(`CREATE INDEX ${index('make_key')} ON ${t} (make_key)`);
+  await manager.query(`CREATE INDEX ${index('submitted_make_key')} ON ${t} (submitted_make_key)`);
+  await manager.query(`CREATE INDEX ${index('firmware_key')} ON ${t} (firmware_key)`);
+  await manager.query(`CREATE INDEX ${index('updated_at')} ON ${t} (updated_at)`);
+  await manager.query(`CREATE INDEX ${index('search')} ON ${t} USING gin (search)`);
+}

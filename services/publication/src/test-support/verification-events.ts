@@ -1,0 +1,299 @@
+import {
+  CanonicalDevice,
+  CaseOpenedData,
+  CaseVerifiedData,
+  eventSchemaErrors,
+  FixAttachedData,
+  ItemPublishableData,
+  ItemVerifiedData,
+  ItemWithdrawnData,
+  MakeAddedData,
+  MakeAliasAddedData,
+  MakeChangedData,
+  ModelAddedData,
+  ModelAliasAddedData,
+  PublishedItemData,
+  RevisionReceivedData,
+} from '@smi/contracts';
+import { KafkaClient, MessageProducer, topicName } from '@smi/kafka';
+import { testKafkaBrokers, uniqueName } from '@smi/testing';
+import { randomUUID } from 'node:crypto';
+
+/*
+ * Verification's events as verification publishes them on verification.events (CloudEvents headers, the data as
+ * JSON keyed by stream), each checked against its contract before it is sent: what publication consumes in
+ * these tests is what the real verification service would send.
+ */
+
+export const VERIFIER = { userId: 'dcc-verifier-1', partyId: 'DCC', partyType: 'dcc', roles: ['verifier'] };
+const SYSTEM = { userId: 'verification-service', partyId: 'DCC', partyType: 'dcc', roles: [] };
+
+export interface VerificationEvent {
+  type: string;
+  data: object;
+}
+
+/** Sends events to `<prefix>.verification.events` with the headers verification's relay writes. */
+export class VerificationTopic {
+  private readonly client = new KafkaClient({ brokers: testKafkaBrokers(), clientId: uniqueName('verification-fake') });
+  private producer?: MessageProducer;
+  private readonly versions = new Map<string, number>();
+  private position = 0;
+  /** Every message sent, for tests that send one again. */
+  readonly sent: Array<{ key: string; value: string; headers: Record<string, string> }> = [];
+
+  constructor(private readonly topicPrefix: string) {}
+
+  get topic(): string {
+    return topicName(this.topicPrefix, 'verification.events');
+  }
+
+  /** Appends the events to verification's stream `streamId` (`case-<id>`, `catalogue-make-<id>`), in order. */
+  async send(streamId: string, events: VerificationEvent[]): Promise<string[]> {
+    this.producer ??= await this.client.producer();
+    const messages = events.map((event) => {
+      const errors = eventSchemaErrors('verification', event.type, 1, event.data);
+      if (errors.length > 0) throw new Error(`test event ${event.type} breaks verification's contract: ${errors.join('; ')}`);
+      const version = (this.versions.get(streamId) ?? 0) + 1;
+      this.versions.set(streamId, version);
+      this.position += 1;
+      return {
+        key: streamId,
+        value: JSON.stringify(event.data),
+        headers: {
+          ce_specversion: '1.0',
+          ce_id: randomUUID(),
+          ce_type: event.type,
+          ce_source: 'urn:smi:service:verification',
+          ce_subject: streamId,
+          ce_time: new Date().toISOString(),
+          'content-type': 'application/json',
+          correlation_id: (event.data as { correlationId?: string }).correlationId ?? `catalogue-${this.position}`,
+          actor: JSON.stringify(VERIFIER),
+          stream_version: String(version),
+          schema_version: '1',
+          event_position: String(this.position),
+        },
+      };
+    });
+    this.sent.push(...messages);
+    await this.producer.send(this.topic, messages);
+    return messages.map((m) => m.headers.ce_id);
+  }
+
+  /** The same messages again, as a relay repeating a batch would send them. */
+  async resend(messages: Array<{ key: string; value: string; headers: Record<string, string> }>): Promise<void> {
+    this.producer ??= await this.client.producer();
+    await this.producer.send(this.topic, messages);
+  }
+
+  async close(): Promise<void> {
+    await this.producer?.disconnect();
+    await this.client.disconnect();
+  }
+}
+
+export const caseStream = (caseId: string) => `case-${caseId}`;
+export const makeStream = (makeId: string) => `catalogue-make-${makeId}`;
+
+let clock = Date.parse('2026-03-02T10:00:00.000Z');
+/** Instants one minute apart, in the order the events are built. */
+export function tick(): string {
+  clock += 60_000;
+  return new Date(clock).toISOString();
+}
+
+function base(caseId: string, actor = VERIFIER) {
+  return { caseId, actor, correlationId: `req-${randomUUID()}`, at: tick() };
+}
+
+// The catalogue ------------------------------------------------------------------------------------------
+
+export function makeAdded(makeId: string, name: string, aliases: string[] = [], manufacturerId: string | null = null): VerificationEvent {
+  return { type: 'MakeAdded', data: { makeId, name, aliases, manufacturerId, addedAt: tick() } satisfies MakeAddedData };
+}
+
+export function makeChanged(makeId: string, name: string, previous: string, manufacturerId: string | null = null): VerificationEvent {
+  return { type: 'MakeChanged', data: { makeId, name, manufacturerId, previous: { name: previous, manufacturerId }, changedAt: tick() } satisfies MakeChangedData };
+}
+
+export function makeAliasAdded(makeId: string, alias: string): VerificationEvent {
+  return { type: 'MakeAliasAdded', data: { makeId, alias, addedAt: tick() } satisfies MakeAliasAddedData };
+}
+
+export function modelAdded(makeId: string, modelId: string, name: string, aliases: string[] = [], smiModelId: string | null = null): VerificationEvent {
+  return { type: 'ModelAdded', data: { makeId, modelId, name, aliases, smiModelId, addedAt: tick() } satisfies ModelAddedData };
+}
+
+export function modelAliasAdded(makeId: string, modelId: string, alias: string): VerificationEvent {
+  return { type: 'ModelAliasAdded', data: { makeId, modelId, alias, addedAt: tick() } satisfies ModelAliasAddedData };
+}
+
+// Cases --------------------------------------------------------------------------------------------------
+
+export interface ItemContent {
+  identifier: string;
+  make: string;
+  model: string;
+  firmwareVersion: string;
+  deviceType: 'ESME' | 'GSME' | 'CHF' | 'GPF' | 'PPMID' | 'HCALCS' | 'IHD' | 'CAD' | 'TYPE2';
+  source: 'Device Manufacturer' | 'CSP' | 'SEC Party' | 'DCC';
+  statusOfInformation: 'Issue' | 'Defect' | 'Fix';
+  dateLastUpdated: string;
+  fixAvailable: boolean;
+  fixInformation: string | null;
+}
+
+export function itemContent(overrides: Partial<ItemContent> = {}): ItemContent {
+  return {
+    identifier: '42',
+    make: 'Northwind Metering',
+    model: 'NW-E470',
+    firmwareVersion: '38040404',
+    deviceType: 'ESME',
+    source: 'Device Manufacturer',
+    statusOfInformation: 'Defect',
+    dateLastUpdated: '2026-02-27',
+    fixAvailable: true,
+    fixInformation: 'Upgrade to 38040405',
+    ...overrides,
+  };
+}
+
+export const PROVIDER = 'MFR-NORTHWIND';
+
+export function itemCaseOpened(caseId: string, content: ItemContent, providerPartyId = PROVIDER): VerificationEvent {
+  const data: CaseOpenedData = {
+    ...base(caseId, SYSTEM),
+    caseKind: 'item',
+    subject: { kind: 'item', providerPartyId, submissionId: randomUUID(), contentHash: randomUUID(), submittedAt: tick(), ...content },
+    accountable: { partyId: providerPartyId, partyType: 'manufacturer' },
+    fixReference: 'not-applicable',
+  };
+  return { type: 'CaseOpened', data };
+}
+
+export interface ReportContent {
+  reportId: string;
+  make: string;
+  model: string;
+  firmwareVersion: string;
+  deviceType: ItemContent['deviceType'];
+  statusOfInformation: 'Issue' | 'Defect';
+  description: string;
+}
+
+export function reportCaseOpened(caseId: string, report: ReportContent): VerificationEvent {
+  const data: CaseOpenedData = {
+    ...base(caseId, SYSTEM),
+    caseKind: 'report',
+    subject: {
+      kind: 'report',
+      reporterPartyId: 'SUPPLIER-A',
+      reporterPartyType: 'supplier',
+      source: 'SEC Party',
+      dateObserved: '2026-02-20',
+      reference: null,
+      reportedAt: tick(),
+      ...report,
+    },
+    accountable: { partyId: PROVIDER, partyType: 'manufacturer' },
+    fixReference: 'not-applicable',
+  };
+  return { type: 'CaseOpened', data };
+}
+
+export function caseClaimed(caseId: string): VerificationEvent {
+  return { type: 'CaseClaimed', data: { ...base(caseId), assignee: VERIFIER.userId } };
+}
+
+export function caseVerified(caseId: string, canonical: CanonicalDevice, outcome: CaseVerifiedData['outcome'] = 'verified'): VerificationEvent {
+  const data: CaseVerifiedData = { ...base(caseId), checks: { data: true, fixReference: true, presentation: true }, note: null, canonical, outcome };
+  return { type: 'CaseVerified', data };
+}
+
+export function revisionReceived(caseId: string, content: ItemContent, changes: RevisionReceivedData['changes'], reopenedFrom: RevisionReceivedData['reopenedFrom']): VerificationEvent {
+  const data: RevisionReceivedData = {
+    ...base(caseId, SYSTEM),
+    submissionId: randomUUID(),
+    contentHash: randomUUID(),
+    previousContentHash: randomUUID(),
+    changes,
+    content,
+    reopenedFrom,
+  };
+  return { type: 'RevisionReceived', data };
+}
+
+/** The item as verification publishes it, for a provider's row or a report. */
+export function publishedItem(
+  caseId: string,
+  canonical: CanonicalDevice,
+  content: Omit<ItemContent, 'identifier'> & { identifier: string | null },
+  kind: 'item' | 'report' = 'item',
+): PublishedItemData {
+  const fix =
+    content.fixAvailable && content.fixInformation !== null
+      ? {
+          fixId: null,
+          origin: 'submission' as const,
+          proposerPartyId: PROVIDER,
+          fixingFirmwareVersion: null,
+          fixInformation: content.fixInformation,
+          confirmation: { via: 'own-submission' as const, partyId: PROVIDER, userId: null, note: null, confirmedAt: '2026-03-01T10:00:00.000Z' },
+        }
+      : null;
+  return {
+    caseId,
+    caseKind: kind,
+    identifier: content.identifier,
+    canonical,
+    submittedMake: content.make,
+    submittedModel: content.model,
+    firmwareVersion: content.firmwareVersion,
+    deviceType: content.deviceType,
+    source: content.source,
+    statusOfInformation: content.statusOfInformation,
+    dateLastUpdated: content.dateLastUpdated,
+    fixAvailable: fix !== null,
+    fixInformation: fix?.fixInformation ?? null,
+    accountable: { partyId: PROVIDER, partyType: 'manufacturer' },
+    inclusion: 'own-declaration',
+    dispute: null,
+    fix,
+    sources:
+      kind === 'item'
+        ? [{ kind: 'item', caseId, providerPartyId: PROVIDER, identifier: content.identifier ?? '0', source: content.source }]
+        : [{ kind: 'report', caseId, reportId: 'R-000001', reporterPartyId: 'SUPPLIER-A', source: 'SEC Party' }],
+    verifiedAt: '2026-03-01T12:00:00.000Z',
+    verifiedBy: VERIFIER.userId,
+  };
+}
+
+/** A verified, confirmed fix proposal reached the case (of a report, here). */
+export function fixAttached(caseId: string, fixInformation: string): VerificationEvent {
+  const data: FixAttachedData = {
+    ...base(caseId, SYSTEM),
+    fix: {
+      fixId: 'F-000001',
+      origin: 'proposal',
+      proposerPartyId: 'SUPPLIER-A',
+      fixingFirmwareVersion: null,
+      fixInformation,
+      confirmation: { via: 'confirmation', partyId: PROVIDER, userId: 'nw-user', note: null, confirmedAt: tick() },
+    },
+  };
+  return { type: 'FixAttached', data };
+}
+
+export function itemVerified(caseId: string, version: number, item: PublishedItemData): VerificationEvent {
+  return { type: 'ItemVerified', data: { ...base(caseId), version, item } satisfies ItemVerifiedData };
+}
+
+export function itemPublishable(caseId: string, version: number, item: PublishedItemData): VerificationEvent {
+  return { type: 'ItemPublishable', data: { ...base(caseId), version, item } satisfies ItemPublishableData };
+}
+
+export function itemWithdrawn(caseId: string, version: number, item: PublishedItemData, reason: string): VerificationEvent {
+  return { type: 'ItemWithdrawn', data: { ...base(caseId), version, reason, item } satisfies ItemWithdrawnData };
+}
