@@ -1,0 +1,61 @@
+import { DomainError } from '@smi/decider';
+import { criteriaOf, decodeSearchCursor, escapeLike, searchCursorAfter, searchPlan } from './defect-search';
+
+describe('the search of the defects database', () => {
+  it('reads a firmware version as exact, or as a beginning when it ends with *, ignoring case', () => {
+    expect(criteriaOf({ firmwareVersion: '3804ABCD' }).firmware).toEqual({ match: 'exact', key: '3804abcd' });
+    expect(criteriaOf({ firmwareVersion: '3804*' }).firmware).toEqual({ match: 'prefix', key: '3804' });
+    expect(criteriaOf({ fixAvailable: 'false' }).fixAvailable).toBe(false);
+    expect(criteriaOf({}).firmware).toBeUndefined();
+  });
+
+  it('matches a firmware beginning as written: %, _ and \\ are not wildcards', () => {
+    expect(escapeLike('38_0%4\\')).toBe('38\\_0\\%4\\\\');
+    const plan = searchPlan('published_items', criteriaOf({ firmwareVersion: '38_%*' }), {}, undefined, 10);
+    expect(plan.sql).toContain('firmware_key LIKE $1');
+    expect(plan.params[0]).toBe('38\\_\\%%');
+  });
+
+  it('filters only by what was asked, always in the neutral order, one row more than the page to know if there is another', () => {
+    const plan = searchPlan('published_items', {}, {}, undefined, 50);
+    expect(plan.sql).toBe('SELECT *, sort_identifier::text AS sort_identifier_text FROM published_items ORDER BY sort_make, sort_model, sort_firmware, sort_identifier, case_id LIMIT $1');
+    expect(plan.params).toEqual([51]);
+  });
+
+  it('matches a make by catalogue id or by any spelling of it, canonical or as submitted; never by rank', () => {
+    const plan = searchPlan('dcc_items', criteriaOf({ make: 'NW', q: 'reboot loop' }), { make: { ids: ['m1'], keys: ['nw', 'northwind metering'] } }, undefined, 5);
+    expect(plan.sql).toContain('FROM dcc_items WHERE (make_id = ANY($2::text[]) OR make_key = ANY($1::text[]) OR submitted_make_key = ANY($1::text[]))');
+    expect(plan.sql).toContain(`search @@ websearch_to_tsquery('english', $3)`);
+    expect(plan.sql).not.toMatch(/ts_rank|count\(/);
+    expect(plan.params).toEqual([['nw', 'northwind metering'], ['m1'], 'reboot loop', 6]);
+  });
+
+  it('continues after the last row of a page by its whole sort key', () => {
+    const cursor = searchCursorAfter({ sort_make: 'acme', sort_model: 'x1', sort_firmware: '3804', sort_identifier_text: '9223372036854775807', case_id: 'c9' });
+    const after = decodeSearchCursor(cursor);
+    expect(after).toEqual(['acme', 'x1', '3804', '9223372036854775807', 'c9']);
+    const plan = searchPlan('published_items', {}, {}, after, 1);
+    expect(plan.sql).toContain('(sort_make, sort_model, sort_firmware, sort_identifier, case_id) > ($1::text, $2::text, $3::text, $4::bigint, $5::text)');
+  });
+
+  it('refuses a cursor it did not write, naming the field', () => {
+    const bad = [
+      'not-base64-json',
+      Buffer.from(JSON.stringify(['a', 'b', 'c', '1'])).toString('base64url'),
+      Buffer.from(JSON.stringify(['a', 'b', 'c', '1x', 'd'])).toString('base64url'),
+      Buffer.from(JSON.stringify(['a', 'b', 'c', '9223372036854775808', 'd'])).toString('base64url'),
+      Buffer.from(JSON.stringify(['a\u0000', 'b', 'c', '1', 'd'])).toString('base64url'),
+      Buffer.from(JSON.stringify(['a', 2, 'c', '1', 'd'])).toString('base64url'),
+    ];
+    for (const cursor of bad) {
+      try {
+        decodeSearchCursor(cursor);
+        throw new Error(`accepted ${cursor}`);
+      } catch (error) {
+        expect(error).toBeInstanceOf(DomainError);
+        expect((error as DomainError).details).toEqual({ field: 'cursor' });
+      }
+    }
+    expect(decodeSearchCursor(undefined)).toBeUndefined();
+  });
+});
