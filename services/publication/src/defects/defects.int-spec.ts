@@ -508,6 +508,24 @@ describe('the defects database: search, items, change feed and access (real Post
     expect(await snapshot()).toEqual(before);
   });
 
+  it('sends an event that breaks verification’s contract to the dead-letter topic, copies nothing of it, and goes on', async () => {
+    const broken = randomUUID();
+    const [template] = verification.sent;
+    await verification.resend([
+      { key: caseStream(broken), value: JSON.stringify({ caseId: broken, version: 'two' }), headers: { ...template.headers, ce_id: randomUUID(), ce_type: 'ItemPublishable', ce_subject: caseStream(broken) } },
+    ]);
+    await waitFor(
+      async () => (await db.query(`SELECT error FROM consumer_dead_letters WHERE consumer = 'publication.verification-feed'`))[0],
+      30_000,
+      'the broken event to be dead-lettered',
+    );
+    const after = randomUUID();
+    await publish(after, itemContent({ identifier: '4242', firmwareVersion: '38045555' }), northwind);
+    await settled();
+    expect(await db.query(`SELECT 1 FROM events WHERE stream_id = $1`, [`verification-case-${broken}`])).toEqual([]);
+    expect(ids(await search(tokens.supplier, '?firmwareVersion=38045555'))).toEqual([after]);
+  });
+
   it('lets nothing of an unverified or unfixed item reach a party outside DCC by any route', () => {
     expect(outsideBodies.length).toBeGreaterThan(50);
     for (const body of outsideBodies) {
