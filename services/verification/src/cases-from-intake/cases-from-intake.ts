@@ -54,14 +54,14 @@ export class CasesFromIntake {
       const { command, message, opens } = planned[index];
       // Opened before: the same event again, under another message id.
       if (opens && outcome.error.code === CASE_ERRORS.CASE_EXISTS) return;
-      throw new PermanentMessageError(`${describe(events[message])} cannot be applied: ${command.type} on case ${command.caseId} was refused ${outcome.error.code}: ${outcome.error.message}`, {
+      throw new PermanentMessageError(`${describeEvent(events[message])} cannot be applied: ${command.type} on case ${command.caseId} was refused ${outcome.error.code}: ${outcome.error.message}`, {
         cause: outcome.error,
       });
     });
   }
 }
 
-function describe({ event, messageId }: IntakeCaseMessage): string {
+function describeEvent({ event, messageId }: IntakeCaseMessage): string {
   const data = event.data as unknown as Record<string, unknown>;
   const subject = event.type === 'ItemReported' ? `report ${data.reportId}` : event.type === 'FixProposed' ? `fix ${data.fixId}` : `item ${data.providerPartyId}/${data.identifier}`;
   return `intake event ${event.type} ${messageId} (${subject})`;
