@@ -48,7 +48,7 @@ describe('verification: from intake to a publishable item', () => {
     t.southwind = await system.token({ party: 'MFR-SOUTHWIND', partyType: 'manufacturer' });
     t.supplier = await system.token({ sub: 'sup-user', party: 'SUP-A', partyType: 'supplier' });
     for (const party of [
-      { partyId: 'MFR-NORTHWIND', name: 'Northwind Metering Ltd', partyType: 'manufacturer', makes: ['Northwind Metering'] },
+      { partyId: 'MFR-NORTHWIND', name: 'Northwind Metering Ltd', partyType: 'manufacturer', makes: ['Northwind Metering', 'NW Metering'] },
       { partyId: 'MFR-SOUTHWIND', name: 'Southwind Meters plc', partyType: 'manufacturer', makes: ['Southwind'] },
       { partyId: 'SUP-A', name: 'Supplier A', partyType: 'supplier' },
     ]) {
@@ -80,8 +80,8 @@ describe('verification: from intake to a publishable item', () => {
 
   it('publishes a manufacturer’s own fixed item, and a supplier’s report once agreed and its proposed fix confirmed', async () => {
     const file = csv(
-      ['NW-1001', 'NW Metering', 'nw-e470', '0002012F', 'ESME', 'Device Manufacturer', 'Fix', '2026-03-14', 'Yes', 'Upgrade to 00020130'],
-      ['NW-1002', 'Northwind Metering', 'NW-E470', '0002012F', 'ESME', 'Device Manufacturer', 'Defect', '2026-03-14', 'No', ''],
+      ['1001', 'NW Metering', 'nw-e470', '0002012F', 'ESME', 'Device Manufacturer', 'Fix', '2026-03-14', 'Yes', 'Upgrade to 00020130'],
+      ['1002', 'Northwind Metering', 'NW-E470', '0002012F', 'ESME', 'Device Manufacturer', 'Defect', '2026-03-14', 'No', ''],
     );
     const form = new FormData();
     form.append('file', new Blob([file]), 'northwind.csv');
@@ -161,7 +161,7 @@ describe('verification: from intake to a publishable item', () => {
     expect(missingMake).toMatchObject({ status: 422, body: { code: 'CATALOGUE_MAKE_MISSING' } });
 
     const ghostFix = await call('POST', `${intake}/fixes`, t.supplier, {
-      item: { providerPartyId: 'MFR-NORTHWIND', identifier: 'NEVER-SUBMITTED' },
+      item: { providerPartyId: 'MFR-NORTHWIND', identifier: '999999' },
       fixingFirmwareVersion: '00020131',
       fixInformation: 'Upgrade',
     });

@@ -4,6 +4,7 @@ import { CalendarModule, Clock } from './calendar/calendar';
 import { CaseActionsModule } from './case-actions/case-actions.module';
 import { CaseQueueModule } from './case-queue/case-queue.module';
 import { CaseStoreModule } from './case-store';
+import { CasesFromIntakeModule } from './cases-from-intake/cases-from-intake.module';
 import { CatalogueModule } from './catalogue/catalogue.module';
 import { ChasingModule } from './chasing/chasing.module';
 import { caseStatsProjection } from './dashboard/case-stats.projection';
@@ -43,6 +44,7 @@ export class AppModule {
           checkIntervalMs: settings.VERIFICATION_CHASE_CHECK_INTERVAL_MS,
         }),
         DashboardModule,
+        CasesFromIntakeModule,
       ],
     };
   }

@@ -10,7 +10,7 @@ export const CASE_ERRORS = {
   INVALID_CHECKS: 'INVALID_CHECKS',
   /** 404 */
   CASE_NOT_FOUND: 'CASE_NOT_FOUND',
-  /** 409: the case is already open (an intake event delivered again is dropped by the inbox before this). */
+  /** 409: the case is already open (the consumer of intake.events takes it as the same event applied before, under another id). */
   CASE_EXISTS: 'CASE_EXISTS',
   /** 409, details `{ state }`: the action is not allowed in the case's state. */
   CASE_STATE_CONFLICT: 'CASE_STATE_CONFLICT',

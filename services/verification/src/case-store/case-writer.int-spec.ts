@@ -8,6 +8,7 @@ import {
   CHECKED,
   CSP,
   command,
+  duplicateFlagged,
   fixProposed,
   itemReported,
   othersItem,
@@ -16,6 +17,7 @@ import {
   VERIFIER,
   VERIFIER_2,
 } from '../case-aggregate/test-support/case-fixtures';
+import { CaseCommand } from '../case-aggregate';
 import { startVerificationTestApp, VerificationTestApp } from '../test-support/verification-test-app';
 import { caseIdFor, caseStreamId } from './case-ids';
 import { CaseWriter } from './case-writer';
@@ -118,5 +120,97 @@ describe('CaseWriter (real PostgreSQL)', () => {
     expect(await events(fixCase)).toEqual(['CaseOpened', 'CaseClaimed', 'CaseVerified', 'FixConfirmed', 'FixAccepted']);
     expect(await events(itemCase)).toEqual(['CaseOpened', 'CaseClaimed', 'CaseVerified', 'ItemVerified', 'InclusionAgreed', 'FixAttached', 'ItemPublishable']);
     expect(await row(itemCase)).toMatchObject({ published: true, state: 'verified' });
+  });
+  describe('executeMany', () => {
+    const stored = async (caseId: string) =>
+      (await db.query(`SELECT event_type, metadata, transaction_id::text AS tx FROM events WHERE stream_id = $1 ORDER BY stream_version`, [caseStreamId(caseId)])) as Array<{
+        event_type: string;
+        metadata: { correlationId: string; causationId?: string; actor: { userId: string } };
+        tx: string;
+      }>;
+
+    it('decides a batch in one transaction, each command with its own cause, correlation and actor; a refusal refuses that command alone', async () => {
+      const a = caseIdFor({ kind: 'item', providerPartyId: CSP.partyId, identifier: 'many-1' });
+      const b = caseIdFor({ kind: 'report', reportId: 'R-many-1' });
+      const item = othersItem({ identifier: 'many-1' });
+      const commands: CaseCommand[] = [
+        command(a, SYSTEM, { type: 'OpenItemCase', item, accountable: ACME_PARTY }),
+        command(b, SUPPLIER, { type: 'OpenReportCase', report: itemReported({ reportId: 'R-many-1' }), accountable: null }),
+        command(a, CSP, { type: 'ClaimCase' }),
+        command(a, SYSTEM, { type: 'OpenItemCase', item, accountable: ACME_PARTY }),
+        command(a, SYSTEM, { type: 'AttachDuplicateHints', flag: { ...duplicateFlagged(), providerPartyId: CSP.partyId, identifier: 'many-1' } }),
+      ];
+      const outcomes = await writer.executeMany(commands.map((c, i) => ({ command: c, causationId: `cause-${i}` })));
+
+      expect(outcomes.map((o) => (o.kind === 'refused' ? o.error.code : o.kind))).toEqual(['decided', 'decided', 'FORBIDDEN_NOT_VERIFIER', 'CASE_EXISTS', 'decided']);
+      const [opened, hinted] = await stored(a);
+      expect([opened.event_type, hinted.event_type]).toEqual(['CaseOpened', 'DuplicateHintsAttached']);
+      expect(opened.metadata).toMatchObject({ correlationId: commands[0].correlationId, causationId: 'cause-0', actor: { userId: SYSTEM.userId } });
+      expect(hinted.metadata).toMatchObject({ correlationId: commands[4].correlationId, causationId: 'cause-4' });
+      const [report] = await stored(b);
+      expect(report.metadata).toMatchObject({ causationId: 'cause-1', actor: { userId: SUPPLIER.userId } });
+      // One transaction for the whole batch, and a row for each case at its stream's version.
+      expect(new Set([opened.tx, hinted.tx, report.tx]).size).toBe(1);
+      expect(await row(a)).toMatchObject({ version: 2, state: 'queued' });
+      expect(((await row(a)).snapshot as Case).hints).toHaveLength(1);
+      expect(await row(b)).toMatchObject({ version: 1, accountable_party_id: null });
+    });
+
+    it('decides the follow-ups as execute does, against what earlier commands of the batch decided', async () => {
+      const itemCase = caseIdFor({ kind: 'item', providerPartyId: CSP.partyId, identifier: 'many-2' });
+      const fixCase = caseIdFor({ kind: 'fix', fixId: 'F-many-2' });
+      const survivor = caseIdFor({ kind: 'report', reportId: 'R-many-2a' });
+      const duplicate = caseIdFor({ kind: 'report', reportId: 'R-many-2b' });
+      const verifyIn = (caseId: string): CaseCommand[] => [
+        command(caseId, VERIFIER, { type: 'ClaimCase' }),
+        command(caseId, VERIFIER, { type: 'VerifyCase', checks: CHECKED, catalogue: CATALOGUE }),
+      ];
+      const commands: CaseCommand[] = [
+        command(itemCase, SYSTEM, { type: 'OpenItemCase', item: othersItem({ identifier: 'many-2', fixAvailable: false, fixInformation: null, statusOfInformation: 'Defect' }), accountable: ACME_PARTY }),
+        command(fixCase, SUPPLIER, {
+          type: 'OpenFixCase',
+          fix: fixProposed({ fixId: 'F-many-2', target: { kind: 'item', providerPartyId: CSP.partyId, identifier: 'many-2' }, make: null, model: null, firmwareVersion: null, deviceType: null }),
+          accountable: ACME_PARTY,
+          targetItemFound: true,
+        }),
+        ...verifyIn(fixCase),
+        // The fix case's target is not in the `cases` table yet: it comes from its OpenFixCase in this batch.
+        command(fixCase, ACME, { type: 'ConfirmFix', confirmed: true, note: 'bench tested' }),
+        command(survivor, SUPPLIER, { type: 'OpenReportCase', report: itemReported({ reportId: 'R-many-2a' }), accountable: ACME_PARTY }),
+        command(duplicate, SUPPLIER, { type: 'OpenReportCase', report: itemReported({ reportId: 'R-many-2b' }), accountable: ACME_PARTY }),
+        command(duplicate, VERIFIER, { type: 'ClaimCase' }),
+        command(duplicate, VERIFIER, { type: 'MarkDuplicate', duplicateOf: survivor, reason: 'same defect' }),
+      ];
+      const outcomes = await writer.executeMany(commands.map((c) => ({ command: c })));
+
+      expect(outcomes.every((o) => o.kind === 'decided')).toBe(true);
+      expect(await events(fixCase)).toEqual(['CaseOpened', 'CaseClaimed', 'CaseVerified', 'FixConfirmed', 'FixAccepted']);
+      expect(await events(itemCase)).toEqual(['CaseOpened', 'FixAttached']);
+      expect(await events(survivor)).toEqual(['CaseOpened', 'SourcesMerged']);
+      expect(((await row(survivor)).snapshot as Case).sources.map((s) => s.caseId)).toEqual([survivor, duplicate]);
+      expect(await row(fixCase)).toMatchObject({ target_case_id: itemCase, state: 'verified', version: 5 });
+    });
+
+    it('refuses a duplicate of a case missing from the batch and the store, keeping the rest of the batch', async () => {
+      const kept = caseIdFor({ kind: 'report', reportId: 'R-many-3a' });
+      const refused = caseIdFor({ kind: 'report', reportId: 'R-many-3b' });
+      const missing = caseIdFor({ kind: 'report', reportId: 'R-many-3-none' });
+      const outcomes = await writer.executeMany(
+        [
+          command(kept, SUPPLIER, { type: 'OpenReportCase', report: itemReported({ reportId: 'R-many-3a' }), accountable: ACME_PARTY }),
+          command(refused, SUPPLIER, { type: 'OpenReportCase', report: itemReported({ reportId: 'R-many-3b' }), accountable: ACME_PARTY }),
+          command(refused, VERIFIER, { type: 'ClaimCase' }),
+          command(refused, VERIFIER, { type: 'MarkDuplicate', duplicateOf: missing, reason: 'same defect' }),
+        ].map((c) => ({ command: c })),
+      );
+      expect(outcomes.map((o) => (o.kind === 'refused' ? o.error.code : o.kind))).toEqual(['decided', 'decided', 'decided', 'CASE_NOT_FOUND']);
+      expect(await events(refused)).toEqual(['CaseOpened', 'CaseClaimed']);
+      expect(await row(refused)).toMatchObject({ state: 'claimed', version: 2 });
+      expect(await events(kept)).toEqual(['CaseOpened']);
+    });
+
+    it('changes nothing for an empty batch', async () => {
+      await expect(writer.executeMany([])).resolves.toEqual([]);
+    });
   });
 });

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DomainError } from '@smi/decider';
-import { Aggregate, handleBatch, PostgresEventStore, StreamRef, WrittenStream } from '@smi/event-store';
+import { Aggregate, AppendMetadata, BatchCommand, CommandOutcome, handleBatch, NewEvent, PostgresEventStore, StreamRef, WrittenStream } from '@smi/event-store';
 import { EVENT_STORE } from '@smi/service-runtime';
 import { DataSource, EntityManager } from 'typeorm';
 import { Case, CaseCommand, caseDecider, CaseEvent, CaseState, CASE_ERRORS, providerOf } from '../case-aggregate';
@@ -12,6 +12,15 @@ export interface CaseWriteContext {
   manager?: EntityManager;
   causationId?: string;
 }
+
+/** One command of `executeMany`, with the message or command that caused it. */
+export interface CaseBatchCommand {
+  command: CaseCommand;
+  causationId?: string;
+}
+
+/** What became of one command of `executeMany`: decided (maybe changing nothing), or refused with its DomainError. */
+export type CaseOutcome = CommandOutcome<CaseWritten>;
 
 export interface CaseWritten {
   /** The case the command named, after it (and after what it set off on other cases). */
@@ -51,41 +60,34 @@ export class CaseWriter {
     };
   }
 
+  /** One command: a refusal is thrown as its DomainError and records nothing. */
   async execute(command: CaseCommand, context: CaseWriteContext = {}): Promise<CaseWritten> {
-    const runner = context.manager ?? this.dataSource;
-    const manager = context.manager ?? this.dataSource.manager;
-    const own = this.stream(command.caseId);
-    const related = await this.relatedCaseIds(command, manager);
-    const metadata = { correlationId: command.correlationId, causationId: context.causationId, actor: { ...command.actor, roles: [...command.actor.roles] } };
-    const [outcome] = await handleBatch<CaseWritten>(runner, {
-      store: this.store,
-      metadata,
-      commands: [
-        {
-          streams: [own, ...related.map((caseId) => this.stream(caseId))],
-          decide: (decisions) => {
-            const events = caseDecider.decide(command, decisions.state(own));
-            const state = decisions.record(own, events);
-            for (const next of followUps(command, events)) {
-              const target = this.stream(next.caseId);
-              const targetState = decisions.state(target);
-              if (targetState.kind !== 'case') {
-                if (next.type === 'MergeSources') {
-                  throw new DomainError(CASE_ERRORS.CASE_NOT_FOUND, `case ${next.caseId} (duplicateOf) does not exist`, { field: 'duplicateOf' });
-                }
-                // The item or report the fix names has no case (yet): it takes the fix when the proposal's case changes again.
-                continue;
-              }
-              decisions.record(target, caseDecider.decide(next, targetState));
-            }
-            return { state, events };
-          },
-        },
-      ],
-      project: (projection, written) => projectCases(projection, written.of(this.cases)),
-    });
+    const [outcome] = await this.executeMany([{ command, causationId: context.causationId }], { manager: context.manager });
     if (outcome.kind === 'refused') throw outcome.error;
     return outcome.value;
+  }
+
+  /**
+   * Many commands in one handleBatch: one read of every case they name, one append, one write of the rows.
+   * Each is decided against the state the earlier ones left, with its follow-ups as `execute` decides them;
+   * a refusal refuses that command alone (nothing it decided is kept) and is returned in its place.
+   */
+  async executeMany(commands: readonly CaseBatchCommand[], context: Pick<CaseWriteContext, 'manager'> = {}): Promise<CaseOutcome[]> {
+    if (commands.length === 0) return [];
+    const runner = context.manager ?? this.dataSource;
+    const manager = context.manager ?? this.dataSource.manager;
+    const related = await this.relatedCaseIds(
+      commands.map((c) => c.command),
+      manager,
+    );
+    const metadata = commands.map(({ command, causationId }) => metadataOf(command, causationId));
+    return handleBatch<CaseWritten>(runner, {
+      store: this.store,
+      // Every command records its own metadata over this (its actor, correlation and cause).
+      metadata: metadata[0],
+      commands: commands.map(({ command }, index) => this.batchCommand(command, related[index], metadata[index])),
+      project: (projection, written) => projectCases(projection, written.of(this.cases)),
+    });
   }
 
   /** The case's current state (its row's snapshot is current: both are written in one transaction). */
@@ -98,17 +100,78 @@ export class CaseWriter {
     return { aggregate: this.cases, streamId: caseStreamId(caseId) };
   }
 
-  /** Cases the command may set off something on, read with the case so the follow-up is decided against them. */
-  private async relatedCaseIds(command: CaseCommand, manager: EntityManager): Promise<string[]> {
-    if (command.type === 'MarkDuplicate') return command.duplicateOf === command.caseId || !isUuid(command.duplicateOf) ? [] : [command.duplicateOf];
-    if (command.type === 'OpenFixCase') {
-      const target = fixTargetCaseId(command.fix.target);
-      return target === null ? [] : [target];
-    }
-    const rows: Array<{ target_case_id: string | null }> = await manager.query(`SELECT target_case_id FROM cases WHERE case_id = $1`, [command.caseId]);
-    const target = rows[0]?.target_case_id ?? null;
-    return target === null ? [] : [target];
+  /** A command decided with what its events set off on other cases, all recorded with its own metadata. */
+  private batchCommand(command: CaseCommand, related: string[], metadata: CaseEventMetadata): BatchCommand<CaseWritten> {
+    const own = this.stream(command.caseId);
+    return {
+      streams: [own, ...related.map((caseId) => this.stream(caseId))],
+      decide: (decisions) => {
+        const events = caseDecider.decide(command, decisions.state(own));
+        const state = decisions.record(own, events, metadata);
+        for (const next of followUps(command, events)) {
+          const target = this.stream(next.caseId);
+          const targetState = decisions.state(target);
+          if (targetState.kind !== 'case') {
+            if (next.type === 'MergeSources') {
+              throw new DomainError(CASE_ERRORS.CASE_NOT_FOUND, `case ${next.caseId} (duplicateOf) does not exist`, { field: 'duplicateOf' });
+            }
+            // The item or report the fix names has no case (yet): it takes the fix when the proposal's case changes again.
+            continue;
+          }
+          decisions.record(target, caseDecider.decide(next, targetState), metadata);
+        }
+        return { state, events };
+      },
+    };
   }
+
+  /**
+   * Per command, the cases it may set off something on, read with the case so the follow-up is decided
+   * against them: the survivor of a duplicate, the item or report a fix proposal names. A fix proposal's
+   * target is read from its row (one query for the batch), or from its OpenFixCase earlier in the batch.
+   */
+  private async relatedCaseIds(commands: readonly CaseCommand[], manager: EntityManager): Promise<string[][]> {
+    const openedTargets = new Map<string, string | null>();
+    const lookup = new Set<string>();
+    for (const command of commands) {
+      if (command.type === 'OpenFixCase') openedTargets.set(command.caseId, fixTargetCaseId(command.fix.target));
+      else if (!isOpening(command) && command.type !== 'MarkDuplicate' && !openedTargets.has(command.caseId)) lookup.add(command.caseId);
+    }
+    const targets = new Map<string, string | null>();
+    if (lookup.size > 0) {
+      const rows: Array<{ case_id: string; target_case_id: string | null }> = await manager.query(
+        `SELECT case_id, target_case_id FROM cases WHERE case_id = ANY($1::uuid[]) AND target_case_id IS NOT NULL`,
+        [[...lookup].filter(isUuid)],
+      );
+      for (const row of rows) targets.set(row.case_id, row.target_case_id);
+    }
+    return commands.map((command) => {
+      if (command.type === 'MarkDuplicate') return command.duplicateOf === command.caseId || !isUuid(command.duplicateOf) ? [] : [command.duplicateOf];
+      if (command.type === 'OpenFixCase') {
+        const target = fixTargetCaseId(command.fix.target);
+        return target === null ? [] : [target];
+      }
+      if (isOpening(command)) return [];
+      const target = openedTargets.get(command.caseId) ?? targets.get(command.caseId) ?? null;
+      return target === null ? [] : [target];
+    });
+  }
+}
+
+/** Commands that open a case: it has no row yet, so nothing to look up for it. */
+function isOpening(command: CaseCommand): boolean {
+  return command.type === 'OpenItemCase' || command.type === 'OpenReportCase' || command.type === 'OpenFixCase';
+}
+
+type CaseEventMetadata = NonNullable<NewEvent['metadata']> & AppendMetadata;
+
+/** Who asked, as part of what and because of what: on every event the command records, its follow-ups' too. */
+function metadataOf(command: CaseCommand, causationId: string | undefined): CaseEventMetadata {
+  return {
+    correlationId: command.correlationId,
+    ...(causationId === undefined ? {} : { causationId }),
+    actor: { ...command.actor, roles: [...command.actor.roles] },
+  };
 }
 
 /** What a case's events ask of other cases, as commands to decide in the same batch. */
@@ -147,8 +210,9 @@ export function makeKey(make: string): string {
   return make.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
-/** The `cases` rows of the streams the batch wrote, from their new state. */
+/** The `cases` rows of the streams the batch wrote, from their new state: one statement for the whole batch. */
 async function projectCases(manager: EntityManager, written: WrittenStream<CaseState>[]): Promise<void> {
+  const rows = [];
   for (const stream of written) {
     const state = stream.state;
     if (state.kind !== 'case' || stream.recorded.length === 0) continue;
@@ -156,45 +220,54 @@ async function projectCases(manager: EntityManager, written: WrittenStream<CaseS
     const opened = stream.recorded[0].streamVersion === 1 ? stream.recorded[0].recordedAt : at;
     const { subject } = state;
     const device = subject.kind === 'fix' && subject.target.kind !== 'device' ? null : { make: subject.make, model: subject.model, firmwareVersion: subject.firmwareVersion, deviceType: subject.deviceType };
-    await manager.query(
-      `INSERT INTO cases (case_id, case_kind, state, state_since, provider_party_id, make, make_key, model, firmware_version, device_type, assignee,
-         accountable_party_id, accountable_party_type, waiting_on, waiting_for, waiting_since, wait_chased, wait_overdue, fix_reference,
-         target_case_id, published, opened_at, updated_at, version, snapshot)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $4, $23, $24)
-       ON CONFLICT (case_id) DO UPDATE SET
-         state_since = CASE WHEN cases.state = EXCLUDED.state THEN cases.state_since ELSE EXCLUDED.state_since END,
-         state = EXCLUDED.state, make = EXCLUDED.make, make_key = EXCLUDED.make_key, model = EXCLUDED.model,
-         firmware_version = EXCLUDED.firmware_version, device_type = EXCLUDED.device_type, assignee = EXCLUDED.assignee,
-         accountable_party_id = EXCLUDED.accountable_party_id, accountable_party_type = EXCLUDED.accountable_party_type,
-         waiting_on = EXCLUDED.waiting_on, waiting_for = EXCLUDED.waiting_for, waiting_since = EXCLUDED.waiting_since,
-         wait_chased = EXCLUDED.wait_chased, wait_overdue = EXCLUDED.wait_overdue, fix_reference = EXCLUDED.fix_reference,
-         published = EXCLUDED.published, updated_at = EXCLUDED.updated_at, version = EXCLUDED.version, snapshot = EXCLUDED.snapshot`,
-      [
-        state.caseId,
-        state.caseKind,
-        state.state,
-        at,
-        providerOf(subject),
-        device?.make ?? null,
-        device?.make == null ? null : makeKey(device.make),
-        device?.model ?? null,
-        device?.firmwareVersion ?? null,
-        device?.deviceType ?? null,
-        state.assignee,
-        state.accountable?.partyId ?? null,
-        state.accountable?.partyType ?? null,
-        state.wait?.partyId ?? null,
-        state.wait?.waitingFor ?? null,
-        state.wait?.since ?? null,
-        state.wait?.chased ?? false,
-        state.wait?.overdue ?? false,
-        state.fixReference,
-        subject.kind === 'fix' ? fixTargetCaseId(subject.target) : null,
-        state.published !== null,
-        opened,
-        stream.version,
-        JSON.stringify(state),
-      ],
-    );
+    rows.push({
+      case_id: state.caseId,
+      case_kind: state.caseKind,
+      state: state.state,
+      state_since: at,
+      provider_party_id: providerOf(subject),
+      make: device?.make ?? null,
+      make_key: device?.make == null ? null : makeKey(device.make),
+      model: device?.model ?? null,
+      firmware_version: device?.firmwareVersion ?? null,
+      device_type: device?.deviceType ?? null,
+      assignee: state.assignee,
+      accountable_party_id: state.accountable?.partyId ?? null,
+      accountable_party_type: state.accountable?.partyType ?? null,
+      waiting_on: state.wait?.partyId ?? null,
+      waiting_for: state.wait?.waitingFor ?? null,
+      waiting_since: state.wait?.since ?? null,
+      wait_chased: state.wait?.chased ?? false,
+      wait_overdue: state.wait?.overdue ?? false,
+      fix_reference: state.fixReference,
+      target_case_id: subject.kind === 'fix' ? fixTargetCaseId(subject.target) : null,
+      published: state.published !== null,
+      opened_at: opened,
+      version: stream.version,
+      snapshot: state,
+    });
   }
+  if (rows.length === 0) return;
+  await manager.query(
+    `INSERT INTO cases (case_id, case_kind, state, state_since, provider_party_id, make, make_key, model, firmware_version, device_type, assignee,
+       accountable_party_id, accountable_party_type, waiting_on, waiting_for, waiting_since, wait_chased, wait_overdue, fix_reference,
+       target_case_id, published, opened_at, updated_at, version, snapshot)
+     SELECT case_id, case_kind, state, state_since, provider_party_id, make, make_key, model, firmware_version, device_type, assignee,
+       accountable_party_id, accountable_party_type, waiting_on, waiting_for, waiting_since, wait_chased, wait_overdue, fix_reference,
+       target_case_id, published, opened_at, state_since, version, snapshot
+     FROM json_to_recordset($1::json) AS r(case_id uuid, case_kind text, state text, state_since timestamptz, provider_party_id text, make text,
+       make_key text, model text, firmware_version text, device_type text, assignee text, accountable_party_id text, accountable_party_type text,
+       waiting_on text, waiting_for text, waiting_since timestamptz, wait_chased boolean, wait_overdue boolean, fix_reference text,
+       target_case_id uuid, published boolean, opened_at timestamptz, version integer, snapshot jsonb)
+     ON CONFLICT (case_id) DO UPDATE SET
+       state_since = CASE WHEN cases.state = EXCLUDED.state THEN cases.state_since ELSE EXCLUDED.state_since END,
+       state = EXCLUDED.state, make = EXCLUDED.make, make_key = EXCLUDED.make_key, model = EXCLUDED.model,
+       firmware_version = EXCLUDED.firmware_version, device_type = EXCLUDED.device_type, assignee = EXCLUDED.assignee,
+       accountable_party_id = EXCLUDED.accountable_party_id, accountable_party_type = EXCLUDED.accountable_party_type,
+       waiting_on = EXCLUDED.waiting_on, waiting_for = EXCLUDED.waiting_for, waiting_since = EXCLUDED.waiting_since,
+       wait_chased = EXCLUDED.wait_chased, wait_overdue = EXCLUDED.wait_overdue, fix_reference = EXCLUDED.fix_reference,
+       published = EXCLUDED.published, updated_at = EXCLUDED.updated_at, version = EXCLUDED.version, snapshot = EXCLUDED.snapshot`,
+    // As one JSON document, which PostgreSQL parses in one go (as the event store reads streams).
+    [JSON.stringify(rows)],
+  );
 }
