@@ -84,9 +84,10 @@ export class CaseActionsHandler {
   private async catalogueMatch(state: Case, choice: CatalogueChoiceDto | undefined, request: Request, manager: EntityManager): Promise<CatalogueMatch> {
     const spelled = await this.spellings(state, manager);
     if (spelled === null) {
-      throw new DomainError(CASE_ERRORS.CATALOGUE_MAKE_MISSING, 'the fix names an item or report this service has no case for, so its make and model are not known', {
-        missing: 'make',
-      });
+      // A fix naming an item this service never received has no spellings: the rules refuse it until its
+      // reference is settled, and then the verifier names the catalogue entry itself.
+      if (choice?.modelId === undefined) return { missing: 'make' };
+      return this.catalogue.byIds(choice.makeId, choice.modelId, manager);
     }
     let resolution = await this.catalogue.resolve(spelled.make, spelled.model, manager);
     if (choice !== undefined) {

@@ -171,4 +171,21 @@ describe('case actions over HTTP (real PostgreSQL)', () => {
     expect(confirmed.body).toEqual({ caseId: fixCase, state: 'verified', recorded: ['FixConfirmed', 'FixAccepted'] });
     expect(await types(itemCase)).toEqual(expect.arrayContaining(['FixAttached', 'ItemPublishable']));
   });
+
+  it('lets a verifier settle a fix naming an item never received, then match it to the catalogue by the entry chosen', async () => {
+    const fixCase = caseIdFor({ kind: 'fix', fixId: 'F-000007' });
+    const fix = fixProposed({ fixId: 'F-000007', target: { kind: 'item', providerPartyId: CSP.partyId, identifier: 'never-sent' }, make: null, model: null, firmwareVersion: null, deviceType: null });
+    await writer.execute(command(fixCase, SUPPLIER, { type: 'OpenFixCase', fix, accountable: ACME_PARTY, targetItemFound: false }));
+    await post(`/cases/${fixCase}/claim`, verifier);
+
+    expect((await post(`/cases/${fixCase}/verification`, verifier, { checks })).body).toMatchObject({ code: 'FIX_REFERENCE_UNRESOLVED' });
+    expect((await post(`/cases/${fixCase}/fix-reference`, verifier, { note: 'the CSP confirmed the item by phone' })).body).toMatchObject({ recorded: ['FixReferenceResolved'] });
+    // Nothing to resolve by spelling: the verifier names the entry, by make and model.
+    expect((await post(`/cases/${fixCase}/verification`, verifier, { checks })).body).toMatchObject({ code: 'CATALOGUE_MAKE_MISSING' });
+    expect((await post(`/cases/${fixCase}/verification`, verifier, { checks, catalogue: { makeId } })).body).toMatchObject({ code: 'CATALOGUE_MAKE_MISSING' });
+    const verified = await post(`/cases/${fixCase}/verification`, verifier, { checks, catalogue: { makeId, modelId } });
+    expect(verified.body).toMatchObject({ state: 'verified', recorded: ['CaseVerified'] });
+    const snapshot = (await db.query(`SELECT snapshot FROM cases WHERE case_id = $1`, [fixCase]))[0].snapshot as Case;
+    expect(snapshot.verified?.canonical).toMatchObject({ makeId, modelId, make: 'Acme Meters' });
+  });
 });

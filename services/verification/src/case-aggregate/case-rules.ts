@@ -203,15 +203,16 @@ export function verifyCase(command: VerifyCase, state: CaseState): CaseEvent[] {
   if (unchecked.length > 0) {
     throw new DomainError(CASE_ERRORS.INVALID_CHECKS, `a case is verified only once its ${unchecked.join(', ')} ${unchecked.length > 1 ? 'are' : 'is'} checked`, { unchecked });
   }
+  // The fix reference first: a fix naming an item never received has no spellings to match until it is settled.
+  if (found.fixReference === 'unresolved') {
+    throw new DomainError(CASE_ERRORS.FIX_REFERENCE_UNRESOLVED, 'the fix names an item that was never submitted: resolve the reference before verifying', {
+      fixReference: found.fixReference,
+    });
+  }
   if ('missing' in catalogue) {
     const code = catalogue.missing === 'make' ? CASE_ERRORS.CATALOGUE_MAKE_MISSING : CASE_ERRORS.CATALOGUE_MODEL_MISSING;
     throw new DomainError(code, `the ${catalogue.missing} is not in the DCC catalogue: add it, or map this spelling to a catalogue entry, before verifying`, {
       missing: catalogue.missing,
-    });
-  }
-  if (found.fixReference === 'unresolved') {
-    throw new DomainError(CASE_ERRORS.FIX_REFERENCE_UNRESOLVED, 'the fix names an item that was never submitted: resolve the reference before verifying', {
-      fixReference: found.fixReference,
     });
   }
   const canonical = {

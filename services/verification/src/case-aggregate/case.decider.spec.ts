@@ -393,6 +393,8 @@ describe('R5, fix confirmation (issue point 6)', () => {
     run.claim();
     const refusal = refuses(run, VERIFIER, { type: 'VerifyCase', checks: CHECKED, catalogue: CATALOGUE }, CASE_ERRORS.FIX_REFERENCE_UNRESOLVED);
     expect(refusal.details).toEqual({ fixReference: 'unresolved' });
+    // Said before a catalogue miss: such a fix has no make to match until the reference is settled.
+    refuses(run, VERIFIER, { type: 'VerifyCase', checks: CHECKED, catalogue: { missing: 'make' } }, CASE_ERRORS.FIX_REFERENCE_UNRESOLVED);
     refuses(run, VERIFIER, { type: 'ResolveFixReference', resolution: 'verifier' }, CASE_ERRORS.INVALID_COMMAND);
     refuses(run, ACME, { type: 'ResolveFixReference', resolution: 'verifier', note: 'x' }, CASE_ERRORS.FORBIDDEN_NOT_VERIFIER);
     run.do(SYSTEM, { type: 'ResolveFixReference', resolution: 'item-submitted' });

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { DomainError } from '@smi/decider';
 import { DataSource, EntityManager } from 'typeorm';
 import { spellingKey } from './catalogue-make.decider';
 import { CatalogueCommandContext, CatalogueHandler } from './catalogue.handler';
@@ -69,6 +70,14 @@ export class CatalogueLookup {
     }
     const [match] = models;
     return { makeId: found.make_id, make: found.name, manufacturerId: found.manufacturer_id, modelId: match.model_id, model: match.name, smiModelId: match.smi_model_id };
+  }
+
+  /** A catalogue entry chosen by its ids, for content that has no spellings of its own to resolve. */
+  async byIds(makeId: string, modelId: string, manager: EntityManager = this.dataSource.manager): Promise<CatalogueMatch> {
+    const make = await this.catalogue.get(makeId, manager);
+    const model = make.models.find((m) => m.modelId === modelId);
+    if (!model) throw new DomainError('MODEL_NOT_FOUND', `model ${modelId} is not in the catalogue under make ${makeId}`, { field: 'catalogue.modelId' });
+    return { makeId, make: make.name, manufacturerId: make.manufacturerId, modelId, model: model.name, smiModelId: model.smiModelId };
   }
 
   /** Maps a new spelling to a make or model (an event on the make's stream); a spelling it already has records nothing. */
