@@ -7,6 +7,7 @@ import { inventoryConsumerKilled } from './scenarios/inventory-consumer-killed';
 import { bulkCorrectionKilled } from './scenarios/bulk-correction-killed';
 import { intakeUploadKilled } from './scenarios/intake-upload-killed';
 import { verificationConsumerKilled } from './scenarios/verification-consumer-killed';
+import { verificationCasesKilled } from './scenarios/verification-cases-killed';
 import { postgresRestarted } from './scenarios/postgres-restarted';
 import { duplicateDelivery } from './scenarios/duplicate-delivery';
 import { poisonMessage } from './scenarios/poison-message';
@@ -21,6 +22,7 @@ const SCENARIOS: Scenario[] = [
   bulkCorrectionKilled,
   intakeUploadKilled,
   verificationConsumerKilled,
+  verificationCasesKilled,
   postgresRestarted,
   duplicateDelivery,
   poisonMessage,
