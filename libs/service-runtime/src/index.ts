@@ -18,3 +18,4 @@ export { MAX_JSON_DEPTH, findRequestProblem, jsonDepthExceeds, textProblem } fro
 export { partyDirectoryProvider } from './party-directory';
 export { refuseUnacceptedUploads, UploadRoute } from './upload-media-types';
 export { firstMultipartFile, FirstMultipartFile } from './multipart-file';
+export { SingleInstanceSweep, SweepOptions } from './single-instance-sweep';

@@ -1,70 +1,25 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { SingleInstanceSweep } from '@smi/service-runtime';
 import { DataSource } from 'typeorm';
 import { DATA_REQUESTS_OPTIONS, DataRequestsOptions } from './clock';
 import { DataRequestsHandler } from './data-requests.handler';
 
-/** One sweep at a time across every intake instance; the decider keeps it correct even without the lock. */
-const SWEEP_LOCK = 'intake.data-requests.overdue-check';
-
 /**
- * Looks for open data requests whose 15 working days have run out, every
- * INTAKE_OVERDUE_CHECK_INTERVAL_MS and once at start-up, and records them overdue.
+ * Looks for open data requests whose 15 working days have run out, every INTAKE_OVERDUE_CHECK_INTERVAL_MS and
+ * once at start-up, and records them overdue (the request ids marked). One instance sweeps at a time; the
+ * decider keeps it correct even without the lock.
  */
 @Injectable()
-export class OverdueScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(OverdueScheduler.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<string[]>;
-
+export class OverdueScheduler extends SingleInstanceSweep<string[]> {
   constructor(
     private readonly dataRequests: DataRequestsHandler,
-    private readonly dataSource: DataSource,
-    @Inject(DATA_REQUESTS_OPTIONS) private readonly options: DataRequestsOptions,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.checkNow(), this.options.overdueCheckIntervalMs);
-    void this.checkNow();
+    dataSource: DataSource,
+    @Inject(DATA_REQUESTS_OPTIONS) options: DataRequestsOptions,
+  ) {
+    super(dataSource, { lockName: 'intake.data-requests.overdue-check', intervalMs: options.overdueCheckIntervalMs, nothing: () => [] });
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
-    await this.running?.catch(() => undefined);
-  }
-
-  /**
-   * Runs one sweep now, unless one is already running on this instance (its result is returned then)
-   * or on another instance (nothing to do: that one covers it). Returns the request ids marked overdue.
-   */
-  checkNow(): Promise<string[]> {
-    if (!this.running) {
-      this.running = this.sweep()
-        .catch((error: Error) => {
-          this.logger.error({ msg: 'overdue check failed', error: error.message });
-          return [];
-        })
-        .finally(() => {
-          this.running = undefined;
-        });
-    }
-    return this.running;
-  }
-
-  private async sweep(): Promise<string[]> {
-    // A session-level advisory lock needs one connection for lock and unlock, hence a dedicated query runner.
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      const [{ locked }]: Array<{ locked: boolean }> = await runner.query(`SELECT pg_try_advisory_lock(hashtextextended($1, 0)) AS locked`, [SWEEP_LOCK]);
-      if (!locked) return [];
-      try {
-        return await this.dataRequests.markOverdueRequests();
-      } finally {
-        await runner.query(`SELECT pg_advisory_unlock(hashtextextended($1, 0))`, [SWEEP_LOCK]);
-      }
-    } finally {
-      await runner.release();
-    }
+  protected sweep(): Promise<string[]> {
+    return this.dataRequests.markOverdueRequests();
   }
 }
