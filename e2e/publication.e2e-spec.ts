@@ -1,0 +1,123 @@
+import { SUBMISSION_COLUMNS } from '@smi/contracts';
+import { waitFor } from '@smi/testing';
+import { call, TestSystem } from './support/system';
+
+interface Defect {
+  id: string;
+  identifier: string | null;
+  make: string;
+  firmwareVersion: string;
+  fixAvailable: boolean;
+  published?: boolean;
+}
+
+const csv = (...rows: string[][]) => [SUBMISSION_COLUMNS.join(','), ...rows.map((r) => r.join(','))].join('\r\n') + '\r\n';
+
+/**
+ * The defects database as its readers meet it, over real Kafka and PostgreSQL: a manufacturer's file is
+ * verified on the verification service and reaches publication through verification.events. A supplier finds
+ * the fixed item by firmware alone; the unfixed one is DCC's only, by every route; a network party sees nothing
+ * until DCC adds it, and nothing again once removed.
+ */
+describe('publication: from a provider file to the searchable database', () => {
+  const system = new TestSystem();
+  let intake: string;
+  let verification: string;
+  let publication: string;
+  const t: Record<string, string> = {};
+  const caseOf: Record<string, string> = {};
+
+  beforeAll(async () => {
+    await system.start(['intake', 'verification', 'publication']);
+    intake = system.url('intake');
+    verification = system.url('verification');
+    publication = system.url('publication');
+    t.admin = await system.token({ party: 'DCC', partyType: 'dcc', roles: ['registry.admin'] });
+    t.verifier = await system.token({ party: 'DCC', partyType: 'dcc', roles: ['verifier'] });
+    t.manufacturer = await system.token({ party: 'MFR-NORTHWIND', partyType: 'manufacturer' });
+    t.supplier = await system.token({ party: 'SUP-A', partyType: 'supplier' });
+    t.network = await system.token({ party: 'NET-ED-1', partyType: 'network' });
+    t.secas = await system.token({ party: 'SECAS', partyType: 'secas' });
+    t.dsp = await system.token({ party: 'DSP', partyType: 'dsp' });
+    expect(
+      (await call('POST', `${intake}/parties`, t.admin, { partyId: 'MFR-NORTHWIND', name: 'Northwind Metering Ltd', partyType: 'manufacturer', makes: ['Northwind Metering'] }))
+        .status,
+    ).toBe(201);
+    const make = await call('POST', `${verification}/catalogue/makes`, t.verifier, { name: 'Northwind Metering', aliases: ['NW Metering'], manufacturerId: '1A2B' });
+    const makeId = (make.body as { makeId: string }).makeId;
+    expect((await call('POST', `${verification}/catalogue/makes/${makeId}/models`, t.verifier, { name: 'NW-E470', aliases: ['E470'], smiModelId: '0000E470' })).status).toBe(201);
+
+    const form = new FormData();
+    form.append(
+      'file',
+      new Blob([
+        csv(
+          ['5001', 'Northwind Metering', 'NW-E470', '3804040A', 'ESME', 'Device Manufacturer', 'Fix', '2026-03-14', 'Yes', '=1+1 then upgrade to 3804040B'],
+          ['5002', 'Northwind Metering', 'NW-E470', '3804040A', 'ESME', 'Device Manufacturer', 'Defect', '2026-03-14', 'No', ''],
+        ),
+      ]),
+      'northwind.csv',
+    );
+    expect((await fetch(`${intake}/submissions`, { method: 'POST', headers: { authorization: `Bearer ${t.manufacturer}` }, body: form })).status).toBe(201);
+
+    // DCC verifies both: the fixed row is publishable at once (its manufacturer's own declaration and fix), the other is not.
+    const cases = await waitFor(async () => {
+      const page = (await call('GET', `${verification}/cases?provider=MFR-NORTHWIND`, t.verifier)).body as { cases: Array<{ caseId: string; subject: { identifier: string } }> };
+      return page.cases.length === 2 ? page.cases : undefined;
+    }, 60_000, 'two cases');
+    for (const c of cases) {
+      caseOf[c.subject.identifier] = c.caseId;
+      expect((await call('POST', `${verification}/cases/${c.caseId}/claim`, t.verifier)).status).toBe(200);
+      const verified = await call('POST', `${verification}/cases/${c.caseId}/verification`, t.verifier, { checks: { data: true, fixReference: true, presentation: true } });
+      expect(verified).toMatchObject({ status: 200, body: { state: 'verified' } });
+    }
+  });
+
+  afterAll(async () => {
+    await system.stop();
+  });
+
+  const p = (path: string, token: string) => call('GET', `${publication}${path}`, token);
+  const search = async (query: string, token: string) => ((await p(`/defects?${query}`, token)).body as { items: Defect[] }).items;
+
+  it('lets a supplier find the fixed item by firmware alone, and by make alias and model', async () => {
+    const found = await waitFor(async () => {
+      const items = await search('firmwareVersion=3804*', t.supplier);
+      return items.length > 0 ? items : undefined;
+    }, 60_000, 'the published item in search');
+    expect(found.map((d) => [d.identifier, d.make, d.fixAvailable])).toEqual([['5001', 'Northwind Metering', true]]);
+    expect((await search('make=nw%20metering&model=e470&firmwareVersion=3804040a', t.supplier)).map((d) => d.identifier)).toEqual(['5001']);
+    expect((await search('firmwareVersion=3804040A', t.secas)).map((d) => d.identifier)).toEqual(['5001']);
+  });
+
+  it('shows the unfixed item to DCC, marked, and to nobody else by any route', async () => {
+    const dcc = await waitFor(async () => {
+      const items = await search('firmwareVersion=3804040A', t.verifier);
+      return items.length === 2 ? items : undefined;
+    }, 60_000, 'both items for DCC');
+    expect(dcc.map((d) => [d.identifier, d.published])).toEqual([
+      ['5001', true],
+      ['5002', false],
+    ]);
+    const unfixed = caseOf['5002'];
+    for (const token of [t.supplier, t.manufacturer, t.secas]) {
+      expect((await p(`/defects/${unfixed}`, token)).status).toBe(404);
+      expect(JSON.stringify((await p('/defects?firmwareVersion=3804040A', token)).body)).not.toContain('5002');
+      expect(JSON.stringify((await p('/changes', token)).body)).not.toContain(unfixed);
+    }
+    expect((await p(`/defects/${unfixed}`, t.verifier)).status).toBe(200);
+    expect((await p('/defects', t.dsp)).status).toBe(403);
+  });
+
+  it('lets a network party in only while DCC has added it', async () => {
+    expect((await p('/defects?firmwareVersion=3804*', t.network)).status).toBe(403);
+    expect((await call('PUT', `${publication}/access/network-parties/NET-ED-1`, t.admin)).status).toBe(200);
+    const seen = await waitFor(async () => {
+      const response = await p('/defects?firmwareVersion=3804*', t.network);
+      return response.status === 200 ? (response.body as { items: Defect[] }).items : undefined;
+    }, 30_000, 'the network party let in');
+    expect(seen.map((d) => d.identifier)).toEqual(['5001']);
+    expect((await call('DELETE', `${publication}/access/network-parties/NET-ED-1`, t.admin)).status).toBe(200);
+    expect((await waitFor(async () => ((await p('/defects', t.network)).status === 403 ? true : undefined), 30_000, 'the network party shut out'))).toBe(true);
+  });
+});
