@@ -1,3 +1,6 @@
+import { waitFor } from '@smi/testing';
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { call, TestSystem } from './support/system';
 
 interface Refusal {
@@ -140,6 +143,34 @@ describe('the HTTP edge of every service', () => {
       expect(answer.status).toBe(400);
       expect(answer.body.code).toBe('MALFORMED_JSON');
       expect(answer.body.message).toMatch(/^The body is not valid JSON: /);
+    });
+
+    it('a JSON body over the limit is answered 413 after the client has sent it, on a connection still open', async () => {
+      // A client writing a 2 MB body slowly: Fastify's own refusal closed the connection while it was still
+      // sending, so whether it saw the answer or a broken pipe depended on timing.
+      const url = new URL(`${intake}/reports`);
+      const socket = connect(Number(url.port), url.hostname);
+      await once(socket, 'connect');
+      const received: Buffer[] = [];
+      socket.on('data', (chunk: Buffer) => received.push(chunk));
+      const length = 2 * 1024 * 1024;
+      socket.write(
+        `POST /reports HTTP/1.1\r\nhost: ${url.host}\r\nauthorization: Bearer ${supplier}\r\ncontent-type: application/json\r\ncontent-length: ${length}\r\n\r\n`,
+      );
+      const chunk = Buffer.alloc(64 * 1024, 'x');
+      for (let sent = 0; sent < length; sent += chunk.length) {
+        if (!socket.write(chunk)) await once(socket, 'drain');
+      }
+      const text = () => Buffer.concat(received).toString('latin1');
+      await waitFor(() => (/\r\n\r\n\{[^]*\}$/.test(text()) ? true : undefined), 30_000, 'the 413 answer');
+      expect(text()).toMatch(/^HTTP\/1\.1 413 /);
+      expect(text()).not.toMatch(/\r\nconnection: close\r\n/i);
+      expect(JSON.parse(text().slice(text().indexOf('\r\n\r\n') + 4))).toMatchObject({ code: 'BODY_TOO_LARGE', errors: [{ field: 'body' }] });
+      // The same connection serves the next request.
+      received.length = 0;
+      socket.write(`GET /health/live HTTP/1.1\r\nhost: ${url.host}\r\n\r\n`);
+      await waitFor(() => (/^HTTP\/1\.1 200 /.test(text()) ? true : undefined), 30_000, 'the next answer on the same connection');
+      socket.destroy();
     });
 
     it('a body without a content type is told which types are accepted', async () => {

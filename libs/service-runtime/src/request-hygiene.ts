@@ -113,12 +113,31 @@ function httpError(statusCode: number, code: string, message: string): HttpExcep
   return new HttpException({ statusCode, error: STATUS_CODES[statusCode], code, message }, statusCode);
 }
 
+const isJson = (contentType: string | undefined) => contentType !== undefined && /^application\/json\s*(;|$)/i.test(contentType);
+
+/**
+ * A JSON body declared larger than the body limit is refused 413 before it is read, and what the client is still
+ * sending is read and dropped. Fastify's own refusal closes the connection at once, so a client still writing
+ * the body gets a broken pipe instead of the answer, depending on timing; files have their own routes and
+ * limits (upload-media-types.ts).
+ */
+function refuseOversizedJsonUnread(fastify: FastifyInstance): void {
+  const limit = fastify.initialConfig.bodyLimit ?? 1024 * 1024;
+  fastify.addHook('onRequest', (request, reply, done) => {
+    const declared = Number(request.headers['content-length']);
+    if (!Number.isFinite(declared) || declared <= limit || !isJson(request.headers['content-type'])) return done();
+    if (!discardRequestBody(request.raw, REFUSED_BODY_DRAIN_BYTES)) reply.header('connection', 'close');
+    reply.code(413).send({ statusCode: 413, error: STATUS_CODES[413], code: 'BODY_TOO_LARGE', message: `The JSON body is larger than ${limit} bytes`, errors: [{ field: 'body', reason: `larger than ${limit} bytes` }] });
+  });
+}
+
 /**
  * Parses JSON bodies (and refuses every media type a service has not registered a parser for) in place of
  * Fastify's defaults, so that a client learns what was wrong: too deep, not JSON (and where), or not JSON at
  * all (and what to send instead). Services that take files register their parsers after this.
  */
 export function installBodyParsing(fastify: FastifyInstance): void {
+  refuseOversizedJsonUnread(fastify);
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = body as string;
