@@ -4,6 +4,7 @@ import { AccessModule } from './access';
 import { AffectedDevicesModule } from './affected-devices';
 import { ChangesModule } from './changes/changes.module';
 import { DefectsModule } from './defects/defects.module';
+import { DmcCheckModule } from './dmc-check';
 import { InventoryFeedModule, isInventoryCopy } from './inventory-feed';
 import { PUBLICATION_MIGRATIONS } from './migrations';
 import { PUBLICATION_PROJECTIONS } from './projections';
@@ -30,6 +31,7 @@ export class AppModule {
         InventoryFeedModule,
         AccessModule,
         DefectsModule,
+        DmcCheckModule,
         ChangesModule,
         AffectedDevicesModule,
       ],
