@@ -4,7 +4,13 @@
  * (CSV injection). Every spreadsheet publication writes (CSV downloads, releases) passes its cells through here.
  */
 
-const FORMULA_START = /^[=+\-@\t\r]/;
+/*
+ * Chosen beyond the four characters, tab and CR: the same characters after leading white space (spaces,
+ * non-breaking and other Unicode spaces, line breaks, the zero-width space and a byte order mark), since some
+ * spreadsheets trim it on import, and their full-width forms (＝ ＋ － ＠), which some locales read as the ASCII
+ * ones. The cost is an apostrophe on the odd cell of plain text, such as a negative number written as text.
+ */
+const FORMULA_START = /^[\t\r]|^[\s\u200b\ufeff]*[=+\-@\uff1d\uff0b\uff0d\uff20]/u;
 
 /** The cell as a spreadsheet must show it: with a leading apostrophe, which spreadsheets hide and read as "text", when it could be a formula. */
 export function neutraliseCell(value: string): string {
