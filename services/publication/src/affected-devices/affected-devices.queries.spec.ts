@@ -12,7 +12,7 @@ describe('matching devices with published items', () => {
     const plan = affectedItemsPlan('SUPPLIER-A', undefined, 50);
     const sql = squash(plan.sql);
     expect(sql).toContain(
-      'JOIN published_items p ON p.manufacturer_id = m.manufacturer_id AND p.smi_model_id = m.model_id AND p.firmware_key = m.firmware_key',
+      'FROM published_items i WHERE i.manufacturer_id = m.manufacturer_id AND i.smi_model_id = m.model_id AND i.firmware_key = m.firmware_key OFFSET 0) p',
     );
     expect(sql).toContain('WHERE d.status = ANY($1::text[]) AND d.firmware_key IS NOT NULL AND d.responsible_supplier = $2');
     expect(sql).not.toMatch(/dcc_items/);

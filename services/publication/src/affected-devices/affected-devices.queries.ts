@@ -31,6 +31,11 @@ const ORDER = NEUTRAL_ORDER.map((column) => `p.${column}`).join(', ');
  * devices each matches, in the neutral order (make, model, firmware version, Identifier, id) from after `after`:
  * the devices are grouped by what they are matched on first (the supplier's index, or the match index), so the
  * published items are looked up once per distinct device, not once per device.
+ *
+ * The lookup is a LATERAL subquery kept apart by OFFSET 0, so that it stays one index probe per group
+ * (published_items' device match index). As a plain join PostgreSQL estimates the groups from each column's
+ * distinct values multiplied together (tens of thousands where a supplier has a few hundred) and reads every
+ * published item for a hash join instead: measured on 300,000 items and 1,000,000 devices, 440 ms against 16 ms.
  */
 export function affectedItemsPlan(supplier: string | null, after: string[] | undefined, limit: number): QueryPlan {
   const { params, p } = parameters();
@@ -49,9 +54,10 @@ export function affectedItemsPlan(supplier: string | null, after: string[] | und
        GROUP BY d.manufacturer_id, d.model_id, d.firmware_key)
     SELECT p.*, p.sort_identifier::text AS sort_identifier_text, m.devices
       FROM matched m
-      JOIN published_items p ON p.manufacturer_id = m.manufacturer_id AND p.smi_model_id = m.model_id AND p.firmware_key = m.firmware_key${
-        where.length > 0 ? `\n     WHERE ${where.join(' AND ')}` : ''
-      }
+      CROSS JOIN LATERAL (
+        SELECT * FROM published_items i
+         WHERE i.manufacturer_id = m.manufacturer_id AND i.smi_model_id = m.model_id AND i.firmware_key = m.firmware_key
+        OFFSET 0) p${where.length > 0 ? `\n     WHERE ${where.join(' AND ')}` : ''}
      ORDER BY ${ORDER}
      LIMIT ${p(limit + 1)}`;
   return { sql, params };
