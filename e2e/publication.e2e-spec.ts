@@ -1,5 +1,6 @@
 import { SUBMISSION_COLUMNS } from '@smi/contracts';
 import { waitFor } from '@smi/testing';
+import { ESME_DETAILS, InventoryClient, PARTIES } from './support/inventory';
 import { call, TestSystem } from './support/system';
 
 interface Defect {
@@ -16,8 +17,9 @@ const csv = (...rows: string[][]) => [SUBMISSION_COLUMNS.join(','), ...rows.map(
 /**
  * The defects database as its readers meet it, over real Kafka and PostgreSQL: a manufacturer's file is
  * verified on the verification service and reaches publication through verification.events. A supplier finds
- * the fixed item by firmware alone; the unfixed one is DCC's only, by every route; a network party sees nothing
- * until DCC adds it, and nothing again once removed.
+ * the fixed item by firmware alone, by a Device Model Combination check and among its devices in the inventory
+ * (inventory.events); the unfixed one is DCC's only, by every route; a network party sees nothing until DCC adds
+ * it, and nothing again once removed.
  */
 describe('publication: from a provider file to the searchable database', () => {
   const system = new TestSystem();
@@ -28,7 +30,7 @@ describe('publication: from a provider file to the searchable database', () => {
   const caseOf: Record<string, string> = {};
 
   beforeAll(async () => {
-    await system.start(['intake', 'verification', 'publication']);
+    await system.start(['intake', 'verification', 'publication', 'inventory']);
     intake = system.url('intake');
     verification = system.url('verification');
     publication = system.url('publication');
@@ -107,6 +109,50 @@ describe('publication: from a provider file to the searchable database', () => {
     }
     expect((await p(`/defects/${unfixed}`, t.verifier)).status).toBe(200);
     expect((await p('/defects', t.dsp)).status).toBe(403);
+  });
+
+  it('answers a supplier’s Device Model Combination check and lists its own affected devices from the inventory, the unfixed item in neither', async () => {
+    const inventory = new InventoryClient(system);
+    const northwind = { ...ESME_DETAILS, manufacturer: '1A2B', model: '0000E470' };
+    const [mine, upgraded, theirs] = ['00-DB-12-34-56-78-E2-01', '00-DB-12-34-56-78-E2-02', '00-DB-12-34-56-78-E2-03'];
+    for (const [supplier, deviceId, firmwareVersion] of [
+      ['supplierA', mine, '3804040A'],
+      ['supplierA', upgraded, '3804040B'],
+      ['supplierB', theirs, '3804040A'],
+    ] as const) {
+      const answer = await inventory.preNotify(supplier, deviceId, { ...northwind, firmwareVersion });
+      expect([answer.status, (answer.body as { responseCode: string }).responseCode]).toEqual([200, 'I0']);
+    }
+    const supplierA = await system.token({ party: PARTIES.supplierA.party, partyType: 'supplier' });
+    const supplierB = await system.token({ party: PARTIES.supplierB.party, partyType: 'supplier' });
+    type Affected = { items: Array<{ item: Defect; devices: number }> };
+    // Devices reach publication over several partitions: DCC's count over every supplier says when both matching ones have.
+    await waitFor(async () => {
+      const page = (await p('/affected-devices', t.verifier)).body as Affected;
+      return page.items.length === 1 && page.items[0].devices === 2 ? true : undefined;
+    }, 60_000, 'both matching devices in publication');
+    const affected = ((await p('/affected-devices', supplierA)).body as Affected).items;
+    expect(affected.map((a) => [a.item.identifier, a.devices])).toEqual([['5001', 1]]);
+    expect(((await p('/affected-devices', supplierB)).body as Affected).items.map((a) => [a.item.identifier, a.devices])).toEqual([['5001', 1]]);
+    const download = await fetch(`${publication}/affected-devices.csv`, { headers: { authorization: `Bearer ${supplierA}` } });
+    const lines = (await download.text()).split('\r\n').filter((line) => line !== '');
+    expect(lines).toHaveLength(2);
+    expect(lines[1].startsWith(`${mine},ESME,Pending,SUPPLIER-A,1A2B,0000E470,3804040A,${caseOf['5001']},5001,`)).toBe(true);
+    expect(lines[1]).toContain(`'=1+1 then upgrade to 3804040B`);
+
+    const members = [{ deviceType: 'ESME', make: 'NW Metering', model: 'E470', firmwareVersion: '3804040a' }];
+    const check = async (token: string, includeUnpublished?: boolean) =>
+      (await call('POST', `${publication}/defects/dmc-check`, token, { members, ...(includeUnpublished ? { includeUnpublished } : {}) })).body as {
+        members: Array<{ affected: boolean; fixAvailable: boolean; items: Defect[] }>;
+      };
+    const forSupplier = await check(supplierA);
+    expect(forSupplier.members.map((m) => [m.affected, m.fixAvailable, m.items.map((d) => d.identifier)])).toEqual([[true, true, ['5001']]]);
+    const forDcc = await check(t.verifier, true);
+    expect(forDcc.members[0].items.map((d) => [d.identifier, d.published])).toEqual([
+      ['5001', true],
+      ['5002', false],
+    ]);
+    expect(JSON.stringify([affected, lines, forSupplier])).not.toContain(caseOf['5002']);
   });
 
   it('lets a network party in only while DCC has added it', async () => {

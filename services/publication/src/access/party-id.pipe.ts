@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable, PipeTransform } from '@nestjs/common';
 
-const PARTY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+export const PARTY_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
 /** A party id in a path, refused like every other field: 400 naming it. */
 @Injectable()

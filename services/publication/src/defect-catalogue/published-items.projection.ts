@@ -91,7 +91,8 @@ const COLUMNS: ReadonlyArray<keyof PublishedItemRow> = [
  */
 export const publishedItemsProjection: Projection = {
   name: 'published_items',
-  version: 1,
+  // 2: the device match index (affected devices); a deployment at 1 rebuilds the table beside the live one.
+  version: 2,
   eventTypes: [...PUBLICATION_EVENT_TYPES],
 
   async createSchema(manager: EntityManager, table: string) {
@@ -124,6 +125,8 @@ export const publishedItemsProjection: Projection = {
         ${SEARCH_COLUMNS_SQL}
       )`);
     await createSearchIndexes(manager, table);
+    // What a device in the inventory is matched on (affected-devices/): its SMI manufacturer id, model id and firmware.
+    await manager.query(`CREATE INDEX ${quoteIdent(`${table}_device_match`)} ON ${quoteIdent(table)} (manufacturer_id, smi_model_id, firmware_key)`);
   },
 
   async apply(manager: EntityManager, events: RecordedEvent[], table: string) {

@@ -107,8 +107,13 @@ export interface CursorRow {
   case_id: string;
 }
 
+/** A row's whole place in the neutral order: what a keyset page continues after. */
+export function sortKeyOf(row: CursorRow): string[] {
+  return [row.sort_make, row.sort_model, row.sort_firmware, row.sort_identifier_text, row.case_id];
+}
+
 export function searchCursorAfter(row: CursorRow): string {
-  return encodeCursor([row.sort_make, row.sort_model, row.sort_firmware, row.sort_identifier_text, row.case_id]);
+  return encodeCursor(sortKeyOf(row));
 }
 
 const MAX_BIGINT = 2n ** 63n - 1n;

@@ -1,26 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '@smi/auth';
-import { DomainError } from '@smi/decider';
 import { DataSource } from 'typeorm';
 import { ReaderAccess } from '../access';
-import { DccItem, FieldChange, PublishedItemRow, PublishedItemVersionRow, spellingKey } from '../defect-catalogue';
-import { criteriaOf, CursorRow, decodeSearchCursor, ResolvedSpelling, SearchInput, searchCursorAfter, searchPlan } from './defect-search';
-import {
-  DccDefectDetail,
-  DccDefectPage,
-  DccDefectVersionView,
-  DccDefectView,
-  DefectVersionView,
-  PublishedDefectDetail,
-  PublishedDefectPage,
-  PublishedDefectView,
-} from './defects.dto';
-
-/** A row as PostgreSQL returns it: timestamps as Dates. */
-type Timestamped<T, K extends keyof T> = Omit<T, K> & { [P in K]: Date };
-type DccRow = Timestamped<DccItem, 'opened_at' | 'updated_at'>;
-type PublishedRow = Timestamped<PublishedItemRow, 'first_published_at' | 'updated_at'>;
-type VersionRow = Timestamped<PublishedItemVersionRow, 'at'>;
+import { resolveSpelling } from './catalogue-spelling';
+import { dccView, DccRow, notFound, publishedView, PublishedRow, versionView, VersionRow } from './defect-views';
+import { criteriaOf, CursorRow, decodeSearchCursor, SearchInput, searchCursorAfter, searchPlan } from './defect-search';
+import { DccDefectDetail, DccDefectPage, DccDefectVersionView, PublishedDefectDetail, PublishedDefectPage } from './defects.dto';
 
 /**
  * The searchable defects database (R1, R6, R7): DCC searches every case in every state (dcc_items); everyone
@@ -41,8 +26,8 @@ export class DefectsHandler {
     const limit = input.limit ?? 50;
     const criteria = criteriaOf(input);
     const spellings = {
-      make: criteria.make === undefined ? undefined : await this.resolve('make', criteria.make),
-      model: criteria.model === undefined ? undefined : await this.resolve('model', criteria.model),
+      make: criteria.make === undefined ? undefined : await resolveSpelling(this.dataSource, 'make', criteria.make),
+      model: criteria.model === undefined ? undefined : await resolveSpelling(this.dataSource, 'model', criteria.model),
     };
     const plan = searchPlan(audience === 'dcc' ? 'dcc_items' : 'published_items', criteria, spellings, after, limit);
     const rows: Array<(DccRow | PublishedRow) & CursorRow> = await this.dataSource.query(plan.sql, plan.params);
@@ -66,83 +51,4 @@ export class DefectsHandler {
       history: versions.map((row): DccDefectVersionView => ({ ...versionView(row), reason: row.reason, item: row.item })),
     };
   }
-
-  /** A make or model as asked for: the catalogue entries with that spelling and every spelling they have. */
-  private async resolve(kind: 'make' | 'model', spelling: string): Promise<ResolvedSpelling> {
-    const key = spellingKey(spelling);
-    const [row]: Array<{ ids: string[]; keys: string[] }> = await this.dataSource.query(
-      `SELECT coalesce(array_agg(DISTINCT s.entity_id), '{}') AS ids, coalesce(array_agg(DISTINCT s.spelling_key), '{}') AS keys
-         FROM catalogue_spellings s
-        WHERE s.kind = $1 AND s.entity_id IN (SELECT entity_id FROM catalogue_spellings WHERE kind = $1 AND spelling_key = $2)`,
-      [kind, key],
-    );
-    return { ids: row.ids, keys: [...new Set([key, ...row.keys])] };
-  }
-}
-
-/** The same answer whether the item never existed or is not published: nothing to tell them apart by. */
-function notFound(): DomainError {
-  return new DomainError('DEFECT_NOT_FOUND', 'no defect has this id', { field: 'id' });
-}
-
-function publishedView(row: PublishedRow): PublishedDefectView {
-  return {
-    id: row.case_id,
-    version: row.version,
-    identifier: row.identifier,
-    make: row.make,
-    model: row.model,
-    manufacturerId: row.manufacturer_id,
-    smiModelId: row.smi_model_id,
-    submittedMake: row.submitted_make,
-    submittedModel: row.submitted_model,
-    firmwareVersion: row.firmware_version,
-    deviceType: row.device_type,
-    source: row.source,
-    statusOfInformation: row.status_of_information,
-    dateLastUpdated: row.date_last_updated,
-    fixAvailable: row.fix_available,
-    fixInformation: row.fix_information,
-    fixingFirmwareVersion: row.fixing_firmware_version,
-    description: row.description,
-    publishedAt: row.first_published_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-  };
-}
-
-function dccView(row: DccRow): DccDefectView {
-  return {
-    id: row.case_id,
-    caseKind: row.case_kind,
-    state: row.state,
-    provider: row.provider_party_id,
-    identifier: row.identifier,
-    make: row.make,
-    model: row.model,
-    makeId: row.make_id,
-    modelId: row.model_id,
-    manufacturerId: row.manufacturer_id,
-    smiModelId: row.smi_model_id,
-    submittedMake: row.submitted_make,
-    submittedModel: row.submitted_model,
-    firmwareVersion: row.firmware_version,
-    deviceType: row.device_type,
-    source: row.source,
-    statusOfInformation: row.status_of_information,
-    dateLastUpdated: row.date_last_updated,
-    fixAvailable: row.fix_available,
-    fixInformation: row.fix_information,
-    fixingFirmwareVersion: row.fixing_firmware_version,
-    description: row.description,
-    verified: row.verified,
-    published: row.published,
-    publishedVersion: row.published_version,
-    version: row.version,
-    openedAt: row.opened_at.toISOString(),
-    updatedAt: row.updated_at.toISOString(),
-  };
-}
-
-function versionView(row: VersionRow): DefectVersionView {
-  return { version: row.version, change: row.change, at: row.at.toISOString(), changes: row.changes as FieldChange[] };
 }

@@ -4,6 +4,7 @@ import { KafkaClient, topicName } from '@smi/kafka';
 import { testKafkaBrokers, uniqueName, waitFor } from '@smi/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { PUBLICATION_PROJECTIONS } from '../projections';
 import { VerificationFeedConsumer } from '../verification-feed/verification-feed.consumer';
 import { PublicationTestApp, startPublicationTestApp } from '../test-support/publication-test-app';
 import {
@@ -114,7 +115,7 @@ describe('the defects database: search, items, change feed and access (real Post
         // A failing projection fails the test at once rather than after the wait.
         if (status.some((s) => s.lastError)) return { failed: JSON.stringify(status) };
         if (count !== new Set(verification.sent.map((m) => m.headers.ce_id)).size) return false;
-        return status.length === 4 && status.every((s) => s.lag === 0) && { failed: undefined };
+        return status.length === PUBLICATION_PROJECTIONS.length && status.every((s) => s.lag === 0) && { failed: undefined };
       },
       30_000,
       'publication to copy and project every verification event',

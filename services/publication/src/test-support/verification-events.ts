@@ -4,6 +4,7 @@ import {
   CaseVerifiedData,
   eventSchemaErrors,
   FixAttachedData,
+  FixConfirmedData,
   ItemPublishableData,
   ItemVerifiedData,
   ItemWithdrawnData,
@@ -296,4 +297,15 @@ export function itemPublishable(caseId: string, version: number, item: Published
 
 export function itemWithdrawn(caseId: string, version: number, item: PublishedItemData, reason: string): VerificationEvent {
   return { type: 'ItemWithdrawn', data: { ...base(caseId), version, reason, item } satisfies ItemWithdrawnData };
+}
+
+/** The accountable party confirmed the item's fix, naming the firmware that fixes it (R5). */
+export function fixConfirmed(caseId: string, fixingFirmwareVersion: string | null): VerificationEvent {
+  const data: FixConfirmedData = {
+    ...base(caseId, { userId: 'nw-user', partyId: PROVIDER, partyType: 'manufacturer', roles: [] }),
+    fixId: null,
+    fixingFirmwareVersion,
+    confirmation: { via: 'confirmation', partyId: PROVIDER, userId: 'nw-user', note: null, confirmedAt: tick() },
+  };
+  return { type: 'FixConfirmed', data };
 }

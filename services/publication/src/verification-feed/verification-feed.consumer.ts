@@ -1,26 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { EVENT_SCHEMAS } from '@smi/contracts';
-import { PermanentMessageError } from '@smi/consumer';
-import { Actor, AppendRequest, ANY, NewEvent, PostgresEventStore } from '@smi/event-store';
+import { PostgresEventStore } from '@smi/event-store';
 import { IncomingMessage } from '@smi/kafka';
-import { ConsumerHost, ConsumerPlatform, EVENT_STORE, HostedConsumerOptions, parseContractEvent } from '@smi/service-runtime';
+import { ConsumerHost, ConsumerPlatform, EVENT_STORE, HostedConsumerOptions } from '@smi/service-runtime';
 import { EntityManager } from 'typeorm';
+import { appendCopies, copyOfMessage } from '../event-copies';
 import { verificationCopyStreamId } from './verification-streams';
 
 /** Every event verification has a contract for: the case events and the catalogue's. */
 export const VERIFICATION_EVENT_TYPES: readonly string[] = Object.keys(EVENT_SCHEMAS.verification);
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Appends each event of `verification.events` to publication's own event store, as verification published it
  * (type, data, schema version and event id unchanged), in the transaction that records it in the inbox. The
  * read models are asynchronous projections of these copies (defect-catalogue/), so they can be rebuilt from
- * publication's database alone.
- *
- * Each copy keeps its original's event id. The inbox already applies a message once per consumer name; the
- * ids already stored are passed over as well, so that reading the topic again from the start (a reset consumer
- * group, a renamed consumer) changes nothing instead of failing on the store's unique event id.
+ * publication's database alone. How a copy is made and kept once: event-copies/.
  */
 @Injectable()
 export class VerificationFeedConsumer extends ConsumerHost {
@@ -40,77 +34,12 @@ export class VerificationFeedConsumer extends ConsumerHost {
     };
   }
 
-  private async copy(messages: IncomingMessage[], manager: EntityManager): Promise<void> {
-    const copies = messages.map(copyOf);
-    const stored: Array<{ event_id: string }> = await manager.query(`SELECT event_id::text AS event_id FROM events WHERE event_id = ANY($1::uuid[])`, [
-      copies.map((c) => c.event.eventId),
-    ]);
-    const known = new Set(stored.map((row) => row.event_id));
-    // One request per stream (appendMany takes each stream once), the events in the order Kafka delivered them.
-    const byStream = new Map<string, AppendRequest>();
-    for (const { streamId, event } of copies) {
-      if (known.has(event.eventId!)) continue;
-      known.add(event.eventId!);
-      const request = byStream.get(streamId) ?? { streamId, events: [], expectedVersion: ANY };
-      request.events.push(event);
-      byStream.set(streamId, request);
-    }
-    if (byStream.size === 0) return;
-    await this.store.appendMany([...byStream.values()], { correlationId: 'verification-feed', sourceService: 'verification' }, manager);
+  private copy(messages: IncomingMessage[], manager: EntityManager): Promise<void> {
+    return appendCopies(
+      this.store,
+      manager,
+      'verification',
+      messages.map((message) => copyOfMessage('verification', message, verificationCopyStreamId)),
+    );
   }
-}
-
-/**
- * The copy of one message. Kafka keeps a stream's events in order (the key is the stream id), so each copy
- * stream holds its original's events in their order; the original's stream, version and position stay in the
- * metadata for audit.
- */
-function copyOf(message: IncomingMessage): { streamId: string; event: NewEvent } {
-  const { type, data } = parseContractEvent<unknown>('verification', message);
-  const { headers } = message;
-  const eventId = headers.ce_id;
-  if (!eventId || !UUID.test(eventId)) throw new PermanentMessageError(`verification event ${type} has no UUID in ce_id`);
-  const sourceStreamId = headers.ce_subject ?? message.key;
-  if (!sourceStreamId) throw new PermanentMessageError(`verification event ${type} ${eventId} names no stream (ce_subject)`);
-  const correlationId = headers.correlation_id;
-  const actor = actorOf(headers.actor);
-  if (!correlationId) throw new PermanentMessageError(`verification event ${type} ${eventId} has no correlation_id`);
-  return {
-    streamId: verificationCopyStreamId(sourceStreamId),
-    event: {
-      type,
-      data,
-      eventId,
-      schemaVersion: Number(headers.schema_version ?? '1'),
-      metadata: {
-        correlationId,
-        ...(headers.causation_id ? { causationId: headers.causation_id } : {}),
-        ...(actor ? { actor } : {}),
-        sourceService: 'verification',
-        source: {
-          streamId: sourceStreamId,
-          streamVersion: headers.stream_version ? Number(headers.stream_version) : null,
-          position: headers.event_position ?? null,
-          recordedAt: headers.ce_time ?? null,
-          topic: message.topic,
-          partition: message.partition,
-          offset: message.offset,
-        },
-      },
-    },
-  };
-}
-
-/** The actor header as verification wrote it; an unreadable one is left out (it is audit context, not data). */
-function actorOf(header: string | undefined): Actor | undefined {
-  if (!header) return undefined;
-  try {
-    const actor = JSON.parse(header) as Partial<Actor>;
-    if (typeof actor.userId === 'string' && typeof actor.partyId === 'string' && typeof actor.partyType === 'string' && Array.isArray(actor.roles)) {
-      return { userId: actor.userId, partyId: actor.partyId, partyType: actor.partyType, roles: actor.roles.filter((r): r is string => typeof r === 'string') };
-    }
-  } catch {
-    // left out below
-  }
-  return undefined;
 }

@@ -1,0 +1,2 @@
+export { AffectedDevicesModule } from './affected-devices.module';
+export { inventoryDevicesProjection } from './inventory-devices.projection';

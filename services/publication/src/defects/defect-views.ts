@@ -1,0 +1,82 @@
+import { DomainError } from '@smi/decider';
+import { DccItem, FieldChange, PublishedItemRow, PublishedItemVersionRow } from '../defect-catalogue';
+import { DccDefectView, DefectVersionView, PublishedDefectView } from './defects.dto';
+
+/*
+ * What each audience is shown of an item row: every route that shows items (search, an item, the Device Model
+ * Combination check, affected devices) writes it with these, so a reader outside DCC sees the same published
+ * fields everywhere and nothing of DCC's.
+ */
+
+/** A row as PostgreSQL returns it: timestamps as Dates. */
+type Timestamped<T, K extends keyof T> = Omit<T, K> & { [P in K]: Date };
+export type DccRow = Timestamped<DccItem, 'opened_at' | 'updated_at'>;
+export type PublishedRow = Timestamped<PublishedItemRow, 'first_published_at' | 'updated_at'>;
+export type VersionRow = Timestamped<PublishedItemVersionRow, 'at'>;
+
+/** The same answer whether the item never existed or is not published: nothing to tell them apart by. */
+export function notFound(): DomainError {
+  return new DomainError('DEFECT_NOT_FOUND', 'no defect has this id', { field: 'id' });
+}
+
+export function publishedView(row: PublishedRow): PublishedDefectView {
+  return {
+    id: row.case_id,
+    version: row.version,
+    identifier: row.identifier,
+    make: row.make,
+    model: row.model,
+    manufacturerId: row.manufacturer_id,
+    smiModelId: row.smi_model_id,
+    submittedMake: row.submitted_make,
+    submittedModel: row.submitted_model,
+    firmwareVersion: row.firmware_version,
+    deviceType: row.device_type,
+    source: row.source,
+    statusOfInformation: row.status_of_information,
+    dateLastUpdated: row.date_last_updated,
+    fixAvailable: row.fix_available,
+    fixInformation: row.fix_information,
+    fixingFirmwareVersion: row.fixing_firmware_version,
+    description: row.description,
+    publishedAt: row.first_published_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+export function dccView(row: DccRow): DccDefectView {
+  return {
+    id: row.case_id,
+    caseKind: row.case_kind,
+    state: row.state,
+    provider: row.provider_party_id,
+    identifier: row.identifier,
+    make: row.make,
+    model: row.model,
+    makeId: row.make_id,
+    modelId: row.model_id,
+    manufacturerId: row.manufacturer_id,
+    smiModelId: row.smi_model_id,
+    submittedMake: row.submitted_make,
+    submittedModel: row.submitted_model,
+    firmwareVersion: row.firmware_version,
+    deviceType: row.device_type,
+    source: row.source,
+    statusOfInformation: row.status_of_information,
+    dateLastUpdated: row.date_last_updated,
+    fixAvailable: row.fix_available,
+    fixInformation: row.fix_information,
+    fixingFirmwareVersion: row.fixing_firmware_version,
+    description: row.description,
+    verified: row.verified,
+    published: row.published,
+    publishedVersion: row.published_version,
+    version: row.version,
+    openedAt: row.opened_at.toISOString(),
+    updatedAt: row.updated_at.toISOString(),
+  };
+}
+
+export function versionView(row: VersionRow): DefectVersionView {
+  return { version: row.version, change: row.change, at: row.at.toISOString(), changes: row.changes as FieldChange[] };
+}

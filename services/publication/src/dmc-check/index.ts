@@ -1,0 +1,1 @@
+export { DmcCheckModule } from './dmc-check.module';

@@ -1,0 +1,1 @@
+export { appendCopies, copyOfMessage, EventCopy } from './event-copies';

@@ -1,0 +1,1 @@
+export { csvCell, csvLine, neutraliseCell } from './spreadsheet-safety';
