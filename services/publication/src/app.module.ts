@@ -2,15 +2,21 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ServicePlatformModule } from '@smi/service-runtime';
 import { AccessModule } from './access';
 import { ChangesModule } from './changes/changes.module';
+import { DATA_SUPPLY_PROJECTIONS } from './data-supply';
 import { DEFECT_CATALOGUE_PROJECTIONS } from './defect-catalogue';
 import { DefectsModule } from './defects/defects.module';
+import { IntakeFeedModule, isIntakeCopy } from './intake-feed';
 import { PUBLICATION_MIGRATIONS } from './migrations';
 import { publicationDatabaseUrl, PublicationSettings } from './settings';
 import { isVerificationCopy, VerificationFeedModule } from './verification-feed';
 
+/** What a test may replace in the running service; production passes nothing. */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface AppOptions {}
+
 @Module({})
 export class AppModule {
-  static register(settings: PublicationSettings): DynamicModule {
+  static register(settings: PublicationSettings, _options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -19,12 +25,13 @@ export class AppModule {
           settings,
           databaseUrl: publicationDatabaseUrl(settings),
           migrations: PUBLICATION_MIGRATIONS,
-          topics: { events: 'publication.events', others: ['verification.events'] },
-          // Verification's events are kept here for the projections to rebuild from; they are verification's to publish.
-          publishedEvents: (event) => !isVerificationCopy(event),
-          projections: DEFECT_CATALOGUE_PROJECTIONS,
+          topics: { events: 'publication.events', others: ['verification.events', 'intake.events'] },
+          // Verification's and intake's events are kept here for the projections to rebuild from; they are theirs to publish.
+          publishedEvents: (event) => !isVerificationCopy(event) && !isIntakeCopy(event),
+          projections: [...DEFECT_CATALOGUE_PROJECTIONS, ...DATA_SUPPLY_PROJECTIONS],
         }),
         VerificationFeedModule,
+        IntakeFeedModule,
         AccessModule,
         DefectsModule,
         ChangesModule,
