@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServicePlatformModule } from '@smi/service-runtime';
+import { EnglandAndWalesBankHolidays } from '@smi/working-days';
 import { AccessModule } from './access';
 import { ChangesModule } from './changes/changes.module';
 import { DATA_SUPPLY_PROJECTIONS } from './data-supply';
@@ -7,16 +8,19 @@ import { DEFECT_CATALOGUE_PROJECTIONS } from './defect-catalogue';
 import { DefectsModule } from './defects/defects.module';
 import { IntakeFeedModule, isIntakeCopy } from './intake-feed';
 import { PUBLICATION_MIGRATIONS } from './migrations';
+import { Clock, ReleasesModule, SYSTEM_CLOCK } from './releases';
 import { publicationDatabaseUrl, PublicationSettings } from './settings';
 import { isVerificationCopy, VerificationFeedModule } from './verification-feed';
 
 /** What a test may replace in the running service; production passes nothing. */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-export interface AppOptions {}
+export interface AppOptions {
+  /** Defaults to the system clock. */
+  clock?: Clock;
+}
 
 @Module({})
 export class AppModule {
-  static register(settings: PublicationSettings, _options: AppOptions = {}): DynamicModule {
+  static register(settings: PublicationSettings, options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
@@ -35,6 +39,13 @@ export class AppModule {
         AccessModule,
         DefectsModule,
         ChangesModule,
+        ReleasesModule.register({
+          clock: options.clock ?? SYSTEM_CLOCK,
+          holidays: new EnglandAndWalesBankHolidays(),
+          dueCheckIntervalMs: settings.PUBLICATION_RELEASE_DUE_CHECK_INTERVAL_MS,
+          exportPageRows: settings.PUBLICATION_EXPORT_PAGE_ROWS,
+          catchUpMs: settings.PUBLICATION_RELEASE_CATCH_UP_MS,
+        }),
       ],
     };
   }
