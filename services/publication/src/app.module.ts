@@ -42,6 +42,7 @@ export class AppModule {
         ReleasesModule.register({
           clock: options.clock ?? SYSTEM_CLOCK,
           holidays: new EnglandAndWalesBankHolidays(),
+          releasesFrom: settings.PUBLICATION_RELEASES_FROM ?? null,
           dueCheckIntervalMs: settings.PUBLICATION_RELEASE_DUE_CHECK_INTERVAL_MS,
           exportPageRows: settings.PUBLICATION_EXPORT_PAGE_ROWS,
           catchUpMs: settings.PUBLICATION_RELEASE_CATCH_UP_MS,

@@ -16,7 +16,8 @@ export const RELEASE_DUE_SYSTEM_ACTOR: Actor = { userId: 'system:publication.rel
 /**
  * Looks, every PUBLICATION_RELEASE_DUE_CHECK_INTERVAL_MS and once at start-up, at the last quarter that has ended:
  * with no release by its 10th working day after it ended, ReleaseDue is recorded, once (the decider says when and
- * whether). Only that quarter: an earlier one was checked while it was the last, and a later release passes it by.
+ * whether; not before the cycle starts, PUBLICATION_RELEASES_FROM). Only that quarter: an earlier one was checked
+ * while it was the last, and a later release passes it by.
  */
 @Injectable()
 export class ReleaseDueScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -87,7 +88,7 @@ export class ReleaseDueScheduler implements OnApplicationBootstrap, OnApplicatio
       store: this.store,
       streamId: RELEASES_STREAM,
       decider: this.decider,
-      command: { type: 'RaiseReleaseDue', label: quarter.label, today, at: now.toISOString() },
+      command: { type: 'RaiseReleaseDue', label: quarter.label, releasesFrom: this.options.releasesFrom, today, at: now.toISOString() },
       metadata: { correlationId: `release-due-check:${randomUUID()}`, actor: RELEASE_DUE_SYSTEM_ACTOR },
       project: (manager, recorded) => projectReleases(manager, recorded, RELEASE_DUE_SYSTEM_ACTOR),
     });

@@ -82,7 +82,7 @@ describe('releases: cutting (given releases / when cut / then ReleaseCut)', () =
 });
 
 describe('releases: due (a quarter with no release by its 10th working day after it ends, once)', () => {
-  const check = (label: string, today: string) => ({ type: 'RaiseReleaseDue' as const, label, today, at: `${today}T08:00:00.000Z` });
+  const check = (label: string, today: string, releasesFrom: string | null = '2026-Q1') => ({ type: 'RaiseReleaseDue' as const, label, releasesFrom, today, at: `${today}T08:00:00.000Z` });
 
   it('raises nothing up to the 10th working day, and ReleaseDue from the day after', () => {
     given(decider, []).when(check('2026-Q3', '2026-10-14')).thenNothingHappens();
@@ -102,6 +102,13 @@ describe('releases: due (a quarter with no release by its 10th working day after
   it('does not count the bank holiday after Q4 as a working day', () => {
     given(decider, []).when(check('2026-Q4', '2027-01-15')).thenNothingHappens();
     given(decider, []).when(check('2026-Q4', '2027-01-18')).then([due('2026-Q4', '2027-01-15', '2027-01-18T08:00:00.000Z')]);
+  });
+
+  it('raises nothing before the release cycle starts: the quarter configured, or else the first release', () => {
+    given(decider, []).when(check('2026-Q3', '2026-10-20', '2026-Q4')).thenNothingHappens();
+    given(decider, []).when(check('2026-Q4', '2027-01-20', '2026-Q4')).then([due('2026-Q4', '2027-01-15', '2027-01-20T08:00:00.000Z')]);
+    given(decider, []).when(check('2026-Q3', '2026-10-20', null)).thenNothingHappens();
+    given(decider, [released(1, '2026-Q2')]).when(check('2026-Q3', '2026-10-20', null)).then([due('2026-Q3', '2026-10-14', '2026-10-20T08:00:00.000Z')]);
   });
 
   it('decides only events their contracts on publication.events accept', () => {

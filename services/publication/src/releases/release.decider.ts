@@ -13,7 +13,9 @@ import { parseQuarter, Quarter, RELEASE_DUE_WORKING_DAYS, releaseDueBy } from '.
  * - What the release holds (the counts, the providers that did not supply data) is read from the catalogue in
  *   the cut's transaction and arrives in the command, counted against the release before it.
  * - A quarter with no release by its 10th working day after it ends raises ReleaseDue, once; not for a quarter
- *   before the last one released, which can no longer be released.
+ *   before the last one released, which can no longer be released; and not before the cycle starts: the quarter
+ *   PUBLICATION_RELEASES_FROM names or, when it names none, the first release. So a new deployment does not report
+ *   every quarter before it as late.
  */
 
 export const RELEASES_STREAM = 'releases';
@@ -43,6 +45,8 @@ export interface CutRelease {
 export interface RaiseReleaseDue {
   type: 'RaiseReleaseDue';
   label: string;
+  /** The first quarter a release is due for (PUBLICATION_RELEASES_FROM); null: the first release's. */
+  releasesFrom: string | null;
   /** The London date of the check. */
   today: IsoDate;
   at: string;
@@ -112,6 +116,7 @@ export function releaseDecider(holidays: HolidayLookup): Decider<ReleaseCommand,
           // Raised once; and never for a quarter that is released, or that a later release has passed by.
           if (state.due.includes(quarter.label)) return [];
           if (state.lastLabel !== null && quarter.label <= state.lastLabel) return [];
+          if (command.releasesFrom === null ? state.lastLabel === null : quarter.label < parseQuarter(command.releasesFrom).label) return [];
           const dueBy = releaseDueBy(quarter, holidays);
           if (command.today <= dueBy) return [];
           return [

@@ -11,6 +11,8 @@ export interface ReleasesOptions {
   clock: Clock;
   /** England and Wales bank holidays, which the 10 working days skip. */
   holidays: HolidayLookup;
+  /** PUBLICATION_RELEASES_FROM: the first quarter a release is due for; null: the quarter after the first release. */
+  releasesFrom: string | null;
   /** PUBLICATION_RELEASE_DUE_CHECK_INTERVAL_MS: how often each instance looks for a quarter left without a release. */
   dueCheckIntervalMs: number;
   /** PUBLICATION_EXPORT_PAGE_ROWS: rows a download reads from the database at a time. */

@@ -104,7 +104,7 @@ describe('releases: cut, editions, downloads, diff and ReleaseDue (real PostgreS
   }
 
   beforeAll(async () => {
-    publication = await startPublicationTestApp('releases', { clock, env: { PUBLICATION_RELEASE_DUE_CHECK_INTERVAL_MS: '86400000' } });
+    publication = await startPublicationTestApp('releases', { clock, env: { PUBLICATION_RELEASE_DUE_CHECK_INTERVAL_MS: '86400000', PUBLICATION_RELEASES_FROM: '2026-Q3' } });
     db = publication.app.get(DataSource);
     verification = new VerificationTopic(publication.topicPrefix);
     intake = new IntakeTopic(publication.topicPrefix);
