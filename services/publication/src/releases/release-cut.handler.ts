@@ -60,6 +60,9 @@ export class ReleaseCutHandler {
     await runner.startTransaction('REPEATABLE READ');
     try {
       const manager = runner.manager;
+      // Before the first query, which fixes the transaction's snapshot: a rebuild switching a view to its new table
+      // waits for the cut (or the cut for it), so the rows copied and the checkpoints recorded are of the same tables.
+      await manager.query(`LOCK TABLE ${RELEASE_SOURCES.join(', ')} IN ACCESS SHARE MODE`);
       const now = this.options.clock.now();
       const today = londonDate(now);
       const { quarter, number, previousRelease } = releasableQuarter(await this.state(manager), label, today);
