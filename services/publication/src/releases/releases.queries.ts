@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '@smi/auth';
-import { ReleaseCutData } from '@smi/contracts';
+import { DccEditionCounts, ReleaseCutData, ReleaseEditionCounts } from '@smi/contracts';
 import { DomainError } from '@smi/decider';
 import { DataSource } from 'typeorm';
 import { changedFields, Edition, jsonItem, ReleaseItemRow } from './release-rows';
@@ -138,15 +138,26 @@ function diffItem(edition: Edition, row: ReleaseItemRow): Record<string, unknown
   return item;
 }
 
+/** Counts in the order people read them (jsonb keeps keys in its own order). */
+function countsView(counts: ReleaseEditionCounts): ReleaseEditionCounts {
+  const { Issue, Defect, Fix } = counts.byStatusOfInformation;
+  const { new: added, updated, original, removed } = counts.changes;
+  return { items: counts.items, byStatusOfInformation: { Issue, Defect, Fix }, changes: { new: added, updated, original, removed } };
+}
+
+function dccCountsView(counts: DccEditionCounts): DccEditionCounts {
+  return { ...countsView(counts), byState: counts.byState, published: counts.published, unverified: counts.unverified };
+}
+
 /** What the caller may see of a release: SECAS never sees the DCC edition's counts, who cut it or the store's positions. */
 export function viewFor(actor: Actor, record: ReleaseRecord): ReleaseView {
   const view: ReleaseView = {
     number: record.number,
     label: record.label,
-    period: record.period,
+    period: { from: record.period.from, to: record.period.to },
     previousRelease: record.previousRelease,
     cutAt: record.cutAt,
-    editions: actor.partyType === 'dcc' ? { public: record.editions.public, dcc: record.editions.dcc } : { public: record.editions.public },
+    editions: actor.partyType === 'dcc' ? { public: countsView(record.editions.public), dcc: dccCountsView(record.editions.dcc) } : { public: countsView(record.editions.public) },
     nonSuppliers: record.nonSuppliers,
     submissions: record.submissions,
   };
