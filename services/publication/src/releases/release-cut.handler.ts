@@ -3,13 +3,13 @@ import { Actor } from '@smi/auth';
 import { fold } from '@smi/decider';
 import { handleCommand, PostgresEventStore, RecordedEvent, toDomainEvent } from '@smi/event-store';
 import { EVENT_STORE, PlatformLifecycle } from '@smi/service-runtime';
-import { waitUntil } from './wait-until';
 import { londonDate } from '@smi/working-days';
 import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { nonSuppliersIn, submissionsIn } from '../data-supply';
 import { ReleaseContents, ReleaseCut, releaseDecider, releasableQuarter, ReleaseEvent, RELEASES_STREAM } from './release.decider';
 import { cataloguePositions, copyEdition, countEdition, RELEASE_SOURCES } from './release-snapshot';
 import { RELEASES_LOCK, RELEASES_OPTIONS, ReleasesOptions } from './releases-options';
+import { waitUntil } from './wait-until';
 
 /**
  * Cutting a release: the one command path (decider + handleCommand), with the copy of the catalogue in the same
