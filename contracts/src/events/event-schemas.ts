@@ -49,6 +49,8 @@ import RevisionReceivedV1 from '../../events/verification/RevisionReceived.v1.sc
 import SourcesMergedV1 from '../../events/verification/SourcesMerged.v1.schema.json';
 import NetworkAccessGrantedV1 from '../../events/publication/NetworkAccessGranted.v1.schema.json';
 import NetworkAccessRevokedV1 from '../../events/publication/NetworkAccessRevoked.v1.schema.json';
+import ReleaseCutV1 from '../../events/publication/ReleaseCut.v1.schema.json';
+import ReleaseDueV1 from '../../events/publication/ReleaseDue.v1.schema.json';
 
 /**
  * Every event that crosses a service boundary, by publishing service, type and schema version.
@@ -111,6 +113,8 @@ export const EVENT_SCHEMAS: Record<string, Record<string, Record<number, object>
   publication: {
     NetworkAccessGranted: { 1: NetworkAccessGrantedV1 },
     NetworkAccessRevoked: { 1: NetworkAccessRevokedV1 },
+    ReleaseCut: { 1: ReleaseCutV1 },
+    ReleaseDue: { 1: ReleaseDueV1 },
   },
 };
 
