@@ -4,7 +4,7 @@ import * as ExcelJS from 'exceljs';
 import { londonDate } from '@smi/working-days';
 import { once } from 'node:events';
 import { PassThrough, Readable } from 'node:stream';
-import { csvLine, neutraliseCell } from './cells';
+import { csvLine, neutraliseCell } from '../spreadsheet-safety';
 import { csvCells, Edition, Format, jsonItem, xlsxCells, xlsxHeader } from './release-rows';
 import { ReleaseRowsSource } from './release-rows.source';
 import { ReleaseRecord } from './releases.queries';

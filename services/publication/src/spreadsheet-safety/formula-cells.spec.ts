@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { csvLine, neutraliseCell } from './cells';
+import { csvLine, neutraliseCell } from './spreadsheet-safety';
 
 describe('cells a spreadsheet would read as a formula are neutralised', () => {
   it.each([
