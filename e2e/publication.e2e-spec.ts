@@ -1,4 +1,5 @@
 import { SUBMISSION_COLUMNS } from '@smi/contracts';
+import * as ExcelJS from 'exceljs';
 import { waitFor } from '@smi/testing';
 import { ESME_DETAILS, InventoryClient, PARTIES } from './support/inventory';
 import { call, TestSystem } from './support/system';
@@ -165,5 +166,61 @@ describe('publication: from a provider file to the searchable database', () => {
     expect(seen.map((d) => d.identifier)).toEqual(['5001']);
     expect((await call('DELETE', `${publication}/access/network-parties/NET-ED-1`, t.admin)).status).toBe(200);
     expect((await waitFor(async () => ((await p('/defects', t.network)).status === 403 ? true : undefined), 30_000, 'the network party shut out'))).toBe(true);
+  });
+
+  it('cuts releases 1 and 2, diffs them, names the provider who did not supply data, and neutralises formulas in the XLSX', async () => {
+    // A provider asked for data due this quarter and not yet supplied: the current quarter's cover sheet names it.
+    expect((await call('POST', `${intake}/parties`, t.admin, { partyId: 'MFR-SOUTHWIND', name: 'Southwind Meters plc', partyType: 'manufacturer', makes: ['Southwind'] })).status).toBe(201);
+    // The London date, as intake and publication read today.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date());
+    expect((await call('POST', `${intake}/data-requests`, t.admin, { providerPartyId: 'MFR-SOUTHWIND', agreedDeliveryDate: today })).status).toBe(201);
+    const [year, month] = today.split('-').map(Number);
+    const quarter = Math.ceil(month / 3);
+    const thisQuarter = `${year}-Q${quarter}`;
+    const lastQuarter = quarter === 1 ? `${year - 1}-Q4` : `${year}-Q${quarter - 1}`;
+
+    const first = await call('POST', `${publication}/releases`, t.admin, { label: lastQuarter });
+    expect(first).toMatchObject({ status: 201, body: { number: 1, label: lastQuarter } });
+
+    // Between the two cuts, the manufacturer declares another fixed item and DCC verifies it.
+    const form = new FormData();
+    form.append('file', new Blob([csv(['5003', 'Northwind Metering', 'NW-E470', '3804040C', 'ESME', 'Device Manufacturer', 'Fix', '2026-03-20', 'Yes', 'Upgrade to 3804040D'])]), 'more.csv');
+    expect((await fetch(`${intake}/submissions`, { method: 'POST', headers: { authorization: `Bearer ${t.manufacturer}` }, body: form })).status).toBe(201);
+    const added = await waitFor(async () => {
+      const page = (await call('GET', `${verification}/cases?provider=MFR-NORTHWIND&state=queued`, t.verifier)).body as { cases: Array<{ caseId: string }> };
+      return page.cases[0];
+    }, 60_000, 'the new item’s case');
+    await call('POST', `${verification}/cases/${added.caseId}/claim`, t.verifier);
+    expect((await call('POST', `${verification}/cases/${added.caseId}/verification`, t.verifier, { checks: { data: true, fixReference: true, presentation: true } })).status).toBe(200);
+    await waitFor(async () => ((await search('firmwareVersion=3804040C', t.supplier)).length === 1 ? true : undefined), 60_000, 'the new item published');
+
+    const second = await call('POST', `${publication}/releases`, t.admin, { label: thisQuarter });
+    expect(second).toMatchObject({ status: 201, body: { number: 2, label: thisQuarter, previousRelease: 1 } });
+    const diff = (await call('GET', `${publication}/releases/2/diff?from=1&edition=public`, t.secas)).body as { added: Defect[]; changed: unknown[]; removed: unknown[] };
+    expect(diff.added.map((d) => d.identifier)).toEqual(['5003']);
+    expect(diff.changed).toEqual([]);
+    expect(diff.removed).toEqual([]);
+    expect((await call('GET', `${publication}/releases/2`, t.supplier)).status).toBe(403);
+    expect((await call('GET', `${publication}/releases/2/download?edition=dcc&format=csv`, t.secas)).status).toBe(403);
+
+    const xlsx = await fetch(`${publication}/releases/2/download?edition=public&format=xlsx`, { headers: { authorization: `Bearer ${t.secas}` } });
+    expect(xlsx.status).toBe(200);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as unknown as ExcelJS.Buffer);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(['Cover', 'Items']);
+    const cells = (sheet: ExcelJS.Worksheet) => {
+      const values: ExcelJS.CellValue[] = [];
+      sheet.eachRow((row) => row.eachCell((cell) => values.push(cell.value)));
+      return values;
+    };
+    expect(cells(workbook.getWorksheet('Cover')!)).toEqual(expect.arrayContaining([thisQuarter, 'MFR-SOUTHWIND', 'Southwind Meters plc']));
+    const items = cells(workbook.getWorksheet('Items')!);
+    expect(items).toEqual(expect.arrayContaining(['5001', '5003', "'=1+1 then upgrade to 3804040B"]));
+    expect(items).not.toContain('5002');
+    expect(items.some((value) => typeof value === 'object' && value !== null && 'formula' in value)).toBe(false);
+
+    const dccCsv = await (await fetch(`${publication}/releases/2/download?edition=dcc&format=csv`, { headers: { authorization: `Bearer ${t.admin}` } })).text();
+    expect(dccCsv.split('\r\n')[0]).toBe(SUBMISSION_COLUMNS.join(','));
+    expect(dccCsv).toContain('5002,');
   });
 });
