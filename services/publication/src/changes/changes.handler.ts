@@ -33,11 +33,13 @@ export class ChangesHandler {
   async feed(actor: Actor, after: string | undefined, limit: number): Promise<ChangePage> {
     await this.access.audienceOf(actor);
     const from = decodeFeedCursor(after);
+    // ORDER BY names the view's columns, not the text the SELECT list gives the same names: a bare name there means
+    // the output column, and as text position 10 sorts before 9 while the cursor compares them as numbers.
     const rows: FeedRow[] = await this.dataSource.query(
       `SELECT case_id, version, change, at, changes, fields, transaction_id::text AS transaction_id, position::text AS position
-         FROM published_item_versions
-        WHERE ($1::xid8 IS NULL OR (transaction_id, position) > ($1::xid8, $2::bigint))
-        ORDER BY transaction_id, position
+         FROM published_item_versions v
+        WHERE ($1::xid8 IS NULL OR (v.transaction_id, v.position) > ($1::xid8, $2::bigint))
+        ORDER BY v.transaction_id, v.position
         LIMIT $3`,
       [from?.transactionId ?? null, from?.position ?? null, limit],
     );
