@@ -231,4 +231,33 @@ describe('OutboxRelay against the real broker', () => {
     await waitFor(() => seen.length >= 4, 20_000, 'both events again');
     expect(new Set(seen.slice(2).map((m) => m.headers.ce_id))).toEqual(new Set([b.eventId, earlier.eventId]));
   });
+
+  it('a rewind into one transaction whose positions cross a power of ten starts at the position asked for', async () => {
+    const topic = await freshTopic();
+    const r = relay(await nameAtEnd(), topic);
+    const seen = await collect(topic);
+    r.start();
+    // One transaction whose positions run from below a power of ten to above it (…, 99, 100, …): ordered as text,
+    // 100 would come before 99.
+    const [{ next }]: Array<{ next: string }> = await dataSource.query(
+      `SELECT (coalesce(pg_sequence_last_value(pg_get_serial_sequence('events', 'position')::regclass), 0) + 1)::text AS next`,
+    );
+    let power = 10n;
+    while (power <= BigInt(next)) power *= 10n;
+    const requests = Array.from({ length: Number(power - BigInt(next)) + 3 }, (_, i) => ({
+      streamId: uniqueName('rw-x'),
+      events: [{ type: 'Rewind', data: { i } }],
+      expectedVersion: NO_STREAM,
+    }));
+    const appended = (await store.appendMany(requests, { correlationId: 'rw' })).map((result) => result.events[0]);
+    expect(new Set(appended.map((e) => e.transactionId)).size).toBe(1);
+    await waitFor(() => seen.length === appended.length, 20_000, 'first publication');
+
+    const from = (power - 1n).toString();
+    const again = appended.filter((e) => BigInt(e.position) >= power - 1n);
+    expect(again).toHaveLength(4);
+    await r.rewind(from);
+    await waitFor(() => seen.length >= appended.length + again.length, 20_000, `the events from position ${from} on again`);
+    expect(new Set(seen.slice(appended.length).map((m) => m.headers.ce_id))).toEqual(new Set(again.map((e) => e.eventId)));
+  });
 });

@@ -270,10 +270,11 @@ export class OutboxRelay {
     // The relay reads in commit order, (transaction id, position), and positions are taken at insert: a
     // transaction that began earlier (a lower id) can hold a later position. Starting at the event at
     // `position` would skip such events; starting at the first, in commit order, of all events from `position`
-    // on re-publishes every one of them (and perhaps a few before, which consumers drop as repeats).
+    // on re-publishes every one of them (and perhaps a few before, which consumers drop as repeats). The order
+    // names the table's columns: a bare name would mean the text casts below, and as text 100 sorts before 99.
     const rows: Array<{ transaction_id: string; position: string }> = await this.options.dataSource.query(
       `SELECT transaction_id::text AS transaction_id, position::text AS position FROM events
-       WHERE position >= $1::bigint ORDER BY transaction_id, position LIMIT 1`,
+       WHERE position >= $1::bigint ORDER BY events.transaction_id, events.position LIMIT 1`,
       [position],
     );
     const checkpoint = { transactionId: rows[0].transaction_id, position: (BigInt(rows[0].position) - 1n).toString() };
