@@ -76,7 +76,11 @@ function toItemView(row: ItemRow): ItemView {
 export class ItemsHandler {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** Keyset-paged by (provider, Identifier): a neutral order, no ranking of providers. */
+  /**
+   * Keyset-paged by (provider, Identifier): a neutral order, no ranking of providers. Both queries order by the
+   * table's columns, qualified: a bare name in ORDER BY means the select list's text of the same name, and as text
+   * 10 sorts before 9 while the cursor compares numbers.
+   */
   async list(actor: Actor, provider: string | undefined, filter: DeviceFilter, cursor: string | undefined, limit: number): Promise<ItemPageView> {
     if (actor.partyType !== 'dcc' && provider !== undefined && provider !== actor.partyId) {
       throw new DomainError('FORBIDDEN_OTHER_PROVIDER', 'a provider sees only its own items');
@@ -95,7 +99,7 @@ export class ItemsHandler {
          AND ($4::text IS NULL OR firmware_version = $4)
          AND ($5::text IS NULL OR device_type = $5)
          AND ($6::text IS NULL OR (provider_party_id, identifier) > ($6, $7::bigint))
-       ORDER BY provider_party_id, identifier
+       ORDER BY items.provider_party_id, items.identifier
        LIMIT $8`,
       [scope, where.make, where.model, where.firmwareVersion, where.deviceType, after?.[0] ?? null, after?.[1] ?? null, limit + 1],
     );
@@ -118,7 +122,7 @@ export class ItemsHandler {
          AND ($3::text IS NULL OR firmware_version = $3)
          AND ($4::text IS NULL OR device_type = $4)
          AND ($5::bigint IS NULL OR flag_id > $5::bigint)
-       ORDER BY flag_id
+       ORDER BY item_possible_duplicates.flag_id
        LIMIT $6`,
       [where.make, where.model, where.firmwareVersion, where.deviceType, after?.[0] ?? null, limit + 1],
     );
