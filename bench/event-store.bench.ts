@@ -256,7 +256,7 @@ async function main(): Promise<void> {
     const producer = await kafka.producer();
     const [{ count: storedCount }] = (await dataSource.query(`SELECT count(*)::int AS count FROM events`)) as Array<{ count: number }>;
     const [end] = (await dataSource.query(
-      `SELECT transaction_id::text AS "transactionId", position::text AS position FROM events ORDER BY transaction_id DESC, position DESC LIMIT 1`,
+      `SELECT transaction_id::text AS "transactionId", position::text AS position FROM events ORDER BY events.transaction_id DESC, events.position DESC LIMIT 1`,
     )) as Array<{ transactionId: string; position: string }>;
     const relay = new OutboxRelay({ name: 'bench', dataSource, store, producer, topicFor: () => topic, source: 'urn:smi:service:bench', pollIntervalMs: 200 });
     cleanups.push(() => relay.stop());

@@ -68,7 +68,7 @@ export const duplicateDelivery: Scenario = {
       const answers = sides(responses, marks.get('inventory.service-responses')!, (m) => m.key ?? '');
       const stored = await system.query<{ id: string; type: string; position: string; xid: string }>(
         'inventory',
-        'SELECT event_id::text AS id, event_type AS type, position::text AS position, transaction_id::text AS xid FROM events ORDER BY transaction_id, position',
+        'SELECT event_id::text AS id, event_type AS type, position::text AS position, transaction_id::text AS xid FROM events ORDER BY events.transaction_id, events.position',
       );
       const published = sides(events, marks.get('inventory.events')!, (m) => m.headers.ce_id);
       const relayed = new Set(stored.filter((e) => e.type === 'ServiceRequestAnswered').map((e) => e.id));

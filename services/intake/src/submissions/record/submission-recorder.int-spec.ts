@@ -108,7 +108,7 @@ describe('SubmissionRecorder (PostgreSQL)', () => {
     expect(events[7]).toMatchObject({ streamId: `submission-${request.submissionId}`, data: { counts: report.counts, rejectionCount: 1 } });
     for (const event of events) expect(eventSchemaErrors('intake', event.type, event.schemaVersion, event.data)).toEqual([]);
 
-    const items = await dataSource.query(`SELECT identifier::text AS identifier, version, last_submission_id FROM items WHERE provider_party_id = 'MFR-NW' ORDER BY identifier`);
+    const items = await dataSource.query(`SELECT identifier::text AS identifier, version, last_submission_id FROM items WHERE provider_party_id = 'MFR-NW' ORDER BY items.identifier`);
     expect(items).toHaveLength(7);
     expect(items[0]).toEqual({ identifier: '1', version: 1, last_submission_id: request.submissionId });
     const [stored] = await dataSource.query(`SELECT * FROM submission_rejections WHERE submission_id = $1`, [request.submissionId]);
