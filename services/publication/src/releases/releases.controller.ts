@@ -14,7 +14,7 @@ import { CutReleaseDto, DownloadReleaseQuery, ReleaseDiffQuery, ReleaseList, Rel
 const CUT: AuthorizeOptions = { partyTypes: ['dcc'], roles: ['registry.admin'] };
 const READ: AuthorizeOptions = { partyTypes: [...RELEASE_READER_PARTY_TYPES] };
 
-const NUMBER = ApiParam({ name: 'number', example: 2, description: 'The release number (1, 2, 3 …)' });
+const NUMBER = ApiParam({ name: 'number', type: String, example: '2', description: 'The release number (1, 2, 3 …)' });
 
 @ApiTags('releases')
 @Controller('releases')
