@@ -333,7 +333,7 @@ describe('affected devices: a supplier’s devices that match published items (r
   it('sends an event that breaks the inventory’s contract to the dead-letter topic, copies nothing of it, and goes on', async () => {
     const [template] = inventory.sent;
     const broken = device(0xee);
-    await inventory.sendRaw([
+    await inventory.resend([
       { key: deviceStream(broken), value: JSON.stringify({ deviceId: broken, manufacturer: 'not hex' }), headers: { ...template.headers, ce_id: randomUUID(), ce_type: 'DevicePreNotified', ce_subject: deviceStream(broken) } },
     ]);
     await waitFor(async () => (await db.query(`SELECT error FROM consumer_dead_letters WHERE consumer = 'publication.inventory-feed'`))[0], 30_000, 'the broken event to be dead-lettered');

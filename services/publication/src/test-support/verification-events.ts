@@ -2,7 +2,6 @@ import {
   CanonicalDevice,
   CaseOpenedData,
   CaseVerifiedData,
-  eventSchemaErrors,
   FixAttachedData,
   FixConfirmedData,
   ItemPublishableData,
@@ -16,81 +15,28 @@ import {
   PublishedItemData,
   RevisionReceivedData,
 } from '@smi/contracts';
-import { KafkaClient, MessageProducer, topicName } from '@smi/kafka';
-import { testKafkaBrokers, uniqueName } from '@smi/testing';
 import { randomUUID } from 'node:crypto';
+import { PublishedEvent, PublisherTopic } from './publisher-topic';
 
 /*
- * Verification's events as verification publishes them on verification.events (CloudEvents headers, the data as
- * JSON keyed by stream), each checked against its contract before it is sent: what publication consumes in
- * these tests is what the real verification service would send.
+ * Verification's events as verification publishes them on verification.events (publisher-topic.ts), each checked
+ * against its contract before it is sent: what publication consumes in these tests is what the real verification
+ * service would send.
  */
 
 export const VERIFIER = { userId: 'dcc-verifier-1', partyId: 'DCC', partyType: 'dcc', roles: ['verifier'] };
 const SYSTEM = { userId: 'verification-service', partyId: 'DCC', partyType: 'dcc', roles: [] };
 
-export interface VerificationEvent {
-  type: string;
-  data: object;
-}
+export type VerificationEvent = PublishedEvent;
 
-/** Sends events to `<prefix>.verification.events` with the headers verification's relay writes. */
-export class VerificationTopic {
-  private readonly client = new KafkaClient({ brokers: testKafkaBrokers(), clientId: uniqueName('verification-fake') });
-  private producer?: MessageProducer;
-  private readonly versions = new Map<string, number>();
-  private position = 0;
-  /** Every message sent, for tests that send one again. */
-  readonly sent: Array<{ key: string; value: string; headers: Record<string, string> }> = [];
-
-  constructor(private readonly topicPrefix: string) {}
-
-  get topic(): string {
-    return topicName(this.topicPrefix, 'verification.events');
-  }
-
-  /** Appends the events to verification's stream `streamId` (`case-<id>`, `catalogue-make-<id>`), in order. */
-  async send(streamId: string, events: VerificationEvent[]): Promise<string[]> {
-    this.producer ??= await this.client.producer();
-    const messages = events.map((event) => {
-      const errors = eventSchemaErrors('verification', event.type, 1, event.data);
-      if (errors.length > 0) throw new Error(`test event ${event.type} breaks verification's contract: ${errors.join('; ')}`);
-      const version = (this.versions.get(streamId) ?? 0) + 1;
-      this.versions.set(streamId, version);
-      this.position += 1;
-      return {
-        key: streamId,
-        value: JSON.stringify(event.data),
-        headers: {
-          ce_specversion: '1.0',
-          ce_id: randomUUID(),
-          ce_type: event.type,
-          ce_source: 'urn:smi:service:verification',
-          ce_subject: streamId,
-          ce_time: new Date().toISOString(),
-          'content-type': 'application/json',
-          correlation_id: (event.data as { correlationId?: string }).correlationId ?? `catalogue-${this.position}`,
-          actor: JSON.stringify(VERIFIER),
-          stream_version: String(version),
-          schema_version: '1',
-          event_position: String(this.position),
-        },
-      };
-    });
-    this.sent.push(...messages);
-    await this.producer.send(this.topic, messages);
-    return messages.map((m) => m.headers.ce_id);
-  }
-
-  /** The same messages again, as a relay repeating a batch would send them. */
-  async resend(messages: Array<{ key: string; value: string; headers: Record<string, string> }>): Promise<void> {
-    this.producer ??= await this.client.producer();
-    await this.producer.send(this.topic, messages);
-  }
-
-  async close(): Promise<void> {
-    await this.producer?.disconnect();
-    await this.client.disconnect();
+/** Sends events to `<prefix>.verification.events` as verification's relay would (streams `case-<id>`, `catalogue-make-<id>`). */
+export class VerificationTopic extends PublisherTopic {
+  constructor(topicPrefix: string) {
+    // A case event carries its request's correlation id; the catalogue's events carry none in their data.
+    super(topicPrefix, 'verification', (event, position) => ({
+      correlationId: (event.data as { correlationId?: string }).correlationId ?? `catalogue-${position}`,
+      actor: VERIFIER,
+    }));
   }
 }
 
