@@ -1,6 +1,5 @@
 import { PARTY_TYPES, PartyType } from '@smi/auth';
 import { CanonicalDevice, PublishedItemData } from '@smi/contracts';
-import { waitFor } from '@smi/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import {
@@ -14,8 +13,8 @@ import {
   responsibleSupplierChanged,
   serviceRequestRefused,
 } from '../test-support/inventory-events';
-import { PublicationTestApp, startPublicationTestApp } from '../test-support/publication-test-app';
-import { publicationSettled } from '../test-support/settled';
+import { PublicationTestApp, publicationTokens, startPublicationTestApp } from '../test-support/publication-test-app';
+import { deadLettered, publicationSettled, rebuildProjections } from '../test-support/publication-waits';
 import {
   caseClaimed,
   caseStream,
@@ -83,7 +82,7 @@ describe('affected devices: a supplier’s devices that match published items (r
   let db: DataSource;
   let verification: VerificationTopic;
   let inventory: InventoryTopic;
-  const tokens = {} as Record<PartyType, string>;
+  let tokens: Record<PartyType, string>;
   let supplierB: string;
   let registrar: string;
   let operator: string;
@@ -122,10 +121,8 @@ describe('affected devices: a supplier’s devices that match published items (r
     db = publication.app.get(DataSource);
     verification = new VerificationTopic(publication.topicPrefix);
     inventory = new InventoryTopic(publication.topicPrefix);
-    for (const partyType of PARTY_TYPES) tokens[partyType] = await publication.token({ party: partyType === 'dcc' ? 'DCC' : partyType === 'supplier' ? A : `${partyType.toUpperCase()}-1`, partyType });
+    ({ byPartyType: tokens, registrar, operator } = await publicationTokens(publication, { supplier: A }));
     supplierB = await publication.token({ party: B, partyType: 'supplier' });
-    registrar = await publication.token({ party: 'DCC', partyType: 'dcc', roles: ['registry.admin'] });
-    operator = await publication.token({ party: 'DCC', partyType: 'dcc', roles: ['operator'] });
 
     await verification.send(makeStream(NW), [makeAdded(NW, 'Northwind Metering', [], '1A2B'), modelAdded(NW, NW_E470, 'NW-E470', [], '0000E470')]);
     await verification.send(makeStream(ACME), [makeAdded(ACME, 'Acme Meters', [], '10A3'), modelAdded(ACME, ACME_X1, 'X1', [], '00050203')]);
@@ -317,16 +314,7 @@ describe('affected devices: a supplier’s devices that match published items (r
     const before = await snapshot();
     expect(before).toHaveLength(11);
     expect(before.find((row: { device_id: string }) => row.device_id === dA9)).toMatchObject({ firmware_version: '38040404', responsible_supplier: A });
-    const table = async () =>
-      ((await publication.call('GET', '/ops/projections', tokens.dcc)).body as Array<{ projection: string; activeTable: string; rebuildingTable?: string }>).find(
-        (s) => s.projection === 'inventory_devices',
-      )!;
-    const live = (await table()).activeTable;
-    expect((await publication.call('POST', '/ops/projections/inventory_devices/rebuild', operator)).status).toBe(202);
-    await waitFor(async () => {
-      const status = await table();
-      return status.activeTable !== live && status.rebuildingTable === undefined;
-    }, 60_000, 'the rebuild to switch over');
+    await rebuildProjections(publication, ['inventory_devices'], { dcc: tokens.dcc, operator });
     expect(await snapshot()).toEqual(before);
   });
 
@@ -336,7 +324,7 @@ describe('affected devices: a supplier’s devices that match published items (r
     await inventory.resend([
       { key: deviceStream(broken), value: JSON.stringify({ deviceId: broken, manufacturer: 'not hex' }), headers: { ...template.headers, ce_id: randomUUID(), ce_type: 'DevicePreNotified', ce_subject: deviceStream(broken) } },
     ]);
-    await waitFor(async () => (await db.query(`SELECT error FROM consumer_dead_letters WHERE consumer = 'publication.inventory-feed'`))[0], 30_000, 'the broken event to be dead-lettered');
+    await deadLettered(publication, 'publication.inventory-feed');
     const after = device(0xa0);
     await inventory.send(deviceStream(after), [devicePreNotified(after, A, esme('38041111'))]);
     await settled();

@@ -2,8 +2,8 @@ import { PARTY_TYPES, PartyType } from '@smi/auth';
 import { CanonicalDevice, PublishedItemData } from '@smi/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { PublicationTestApp, startPublicationTestApp } from '../test-support/publication-test-app';
-import { publicationSettled } from '../test-support/settled';
+import { PublicationTestApp, publicationTokens, startPublicationTestApp } from '../test-support/publication-test-app';
+import { publicationSettled } from '../test-support/publication-waits';
 import {
   caseClaimed,
   caseStream,
@@ -80,7 +80,7 @@ describe('the Device Model Combination check (real PostgreSQL and Kafka)', () =>
   let publication: PublicationTestApp;
   let db: DataSource;
   let verification: VerificationTopic;
-  const tokens = {} as Record<PartyType, string>;
+  let tokens: Record<PartyType, string>;
   let registrar: string;
   /** Every body answered to a party outside DCC. */
   const outsideBodies: string[] = [];
@@ -118,8 +118,7 @@ describe('the Device Model Combination check (real PostgreSQL and Kafka)', () =>
     publication = await startPublicationTestApp('dmc-check');
     db = publication.app.get(DataSource);
     verification = new VerificationTopic(publication.topicPrefix);
-    for (const partyType of PARTY_TYPES) tokens[partyType] = await publication.token({ party: partyType === 'dcc' ? 'DCC' : `${partyType.toUpperCase()}-1`, partyType });
-    registrar = await publication.token({ party: 'DCC', partyType: 'dcc', roles: ['registry.admin'] });
+    ({ byPartyType: tokens, registrar } = await publicationTokens(publication));
 
     for (const [canonical, aliases] of [
       [northwind, ['NW Metering']],
