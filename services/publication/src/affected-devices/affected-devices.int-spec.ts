@@ -1,5 +1,5 @@
 import { PARTY_TYPES, PartyType } from '@smi/auth';
-import { CanonicalDevice, PublishedItemData } from '@smi/contracts';
+import { CanonicalDevice } from '@smi/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import {
@@ -16,20 +16,15 @@ import {
 import { PublicationTestApp, publicationTokens, startPublicationTestApp } from '../test-support/publication-test-app';
 import { deadLettered, publicationSettled, rebuildProjections } from '../test-support/publication-waits';
 import {
-  caseClaimed,
   caseStream,
-  caseVerified,
-  fixConfirmed,
-  itemCaseOpened,
   itemContent,
   ItemContent,
-  itemPublishable,
-  itemVerified,
   makeAdded,
   makeStream,
   modelAdded,
-  publishedItem,
+  publishedItemCase,
   VerificationTopic,
+  verifiedItemCase,
 } from '../test-support/verification-events';
 
 /**
@@ -108,13 +103,8 @@ describe('affected devices: a supplier’s devices that match published items (r
   };
   const settled = () => publicationSettled(publication, tokens.dcc, { verification, inventory });
 
-  async function publish(caseId: string, content: ItemContent, canonical: CanonicalDevice, fixingFirmwareVersion: string | null = null): Promise<void> {
-    const plain = publishedItem(caseId, canonical, content);
-    const item: PublishedItemData = { ...plain, fix: plain.fix && { ...plain.fix, fixingFirmwareVersion } };
-    // Verification learns the fixing firmware from the accountable party's confirmation.
-    const confirmed = fixingFirmwareVersion === null ? [] : [fixConfirmed(caseId, fixingFirmwareVersion)];
-    await verification.send(caseStream(caseId), [itemCaseOpened(caseId, content), caseClaimed(caseId), caseVerified(caseId, canonical), ...confirmed, itemVerified(caseId, 1, item), itemPublishable(caseId, 2, item)]);
-  }
+  const publish = (caseId: string, content: ItemContent, canonical: CanonicalDevice, fixingFirmwareVersion: string | null = null) =>
+    verification.send(caseStream(caseId), publishedItemCase(caseId, content, canonical, fixingFirmwareVersion));
 
   beforeAll(async () => {
     publication = await startPublicationTestApp('affected-devices');
@@ -130,7 +120,7 @@ describe('affected devices: a supplier’s devices that match published items (r
     await publish(P1, contentP1, northwind, '38040405');
     await publish(P2, contentP2, northwind);
     await publish(P3, contentP3, acme);
-    await verification.send(caseStream(U), [itemCaseOpened(U, contentU), caseClaimed(U), caseVerified(U, homeDisplay), itemVerified(U, 1, publishedItem(U, homeDisplay, contentU))]);
+    await verification.send(caseStream(U), verifiedItemCase(U, contentU, homeDisplay));
 
     await inventory.send(deviceStream(dA1), [devicePreNotified(dA1, A, esme('38040404')), deviceStatusChanged(dA1, 'Pending', 'Commissioned'), esmeVariantCorrected(dA1, A, 'Commissioned')]);
     await inventory.send(deviceStream(dA2), [devicePreNotified(dA2, A, esme('38040404'))]);

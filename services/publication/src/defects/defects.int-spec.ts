@@ -24,9 +24,11 @@ import {
   modelAdded,
   modelAliasAdded,
   publishedItem,
+  publishedItemCase,
   reportCaseOpened,
   revisionReceived,
   VerificationTopic,
+  verifiedItemCase,
 } from '../test-support/verification-events';
 
 /**
@@ -108,10 +110,7 @@ describe('the defects database: search, items, change feed and access (real Post
 
   const settled = () => publicationSettled(publication, tokens.dcc, { verification });
 
-  async function publish(caseId: string, content: ItemContent, canonical: CanonicalDevice): Promise<void> {
-    const item = publishedItem(caseId, canonical, content);
-    await verification.send(caseStream(caseId), [itemCaseOpened(caseId, content), caseClaimed(caseId), caseVerified(caseId, canonical), itemVerified(caseId, 1, item), itemPublishable(caseId, 2, item)]);
-  }
+  const publish = (caseId: string, content: ItemContent, canonical: CanonicalDevice) => verification.send(caseStream(caseId), publishedItemCase(caseId, content, canonical));
 
   beforeAll(async () => {
     publication = await startPublicationTestApp('defects');
@@ -133,7 +132,7 @@ describe('the defects database: search, items, change feed and access (real Post
       itemPublishable(C, 2, reportItem),
     ]);
     await verification.send(caseStream(D), [itemCaseOpened(D, contentD)]);
-    await verification.send(caseStream(E), [itemCaseOpened(E, contentE), caseClaimed(E), caseVerified(E, acme), itemVerified(E, 1, publishedItem(E, acme, contentE))]);
+    await verification.send(caseStream(E), verifiedItemCase(E, contentE, acme));
     await publish(F, contentF, northwind);
     await verification.send(caseStream(F), [itemWithdrawn(F, 3, publishedItem(F, northwind, contentF), 'The fix was recalled')]);
     await publish(G, contentG, northwind);

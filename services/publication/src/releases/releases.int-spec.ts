@@ -22,8 +22,10 @@ import {
   makeStream,
   modelAdded,
   publishedItem,
+  publishedItemCase,
   revisionReceived,
   VerificationTopic,
+  verifiedItemCase,
 } from '../test-support/verification-events';
 import { ReleaseDueScheduler } from './release-due.scheduler';
 
@@ -85,10 +87,7 @@ describe('releases: cut, editions, downloads, diff and ReleaseDue (real PostgreS
 
   const settled = () => publicationSettled(publication, tokens.dcc, { verification, intake });
 
-  async function publish(caseId: string, content: ItemContent, canonical: CanonicalDevice): Promise<void> {
-    const item = publishedItem(caseId, canonical, content);
-    await verification.send(caseStream(caseId), [itemCaseOpened(caseId, content), caseClaimed(caseId), caseVerified(caseId, canonical), itemVerified(caseId, 1, item), itemPublishable(caseId, 2, item)]);
-  }
+  const publish = (caseId: string, content: ItemContent, canonical: CanonicalDevice) => verification.send(caseStream(caseId), publishedItemCase(caseId, content, canonical));
 
   beforeAll(async () => {
     publication = await startPublicationTestApp('releases', { clock, env: { PUBLICATION_RELEASE_DUE_CHECK_INTERVAL_MS: '86400000', PUBLICATION_RELEASES_FROM: '2026-Q3' } });
@@ -113,7 +112,7 @@ describe('releases: cut, editions, downloads, diff and ReleaseDue (real PostgreS
     await publish(A, contentA, northwind);
     await publish(B, contentB, acme);
     await verification.send(caseStream(C), [itemCaseOpened(C, contentC)]);
-    await verification.send(caseStream(E), [itemCaseOpened(E, contentE), caseClaimed(E), caseVerified(E, acme), itemVerified(E, 1, publishedItem(E, acme, contentE))]);
+    await verification.send(caseStream(E), verifiedItemCase(E, contentE, acme));
     await settled();
   }, 120_000);
 

@@ -255,3 +255,22 @@ export function fixConfirmed(caseId: string, fixingFirmwareVersion: string | nul
   };
   return { type: 'FixConfirmed', data };
 }
+
+// A case through verification, as the specs set their scenes ------------------------------------------------
+
+/** A provider's item opened, claimed, verified as `canonical` and ItemVerified (version 1); never publishable (no fix, say). */
+export function verifiedItemCase(caseId: string, content: ItemContent, canonical: CanonicalDevice): VerificationEvent[] {
+  return [itemCaseOpened(caseId, content), caseClaimed(caseId), caseVerified(caseId, canonical), itemVerified(caseId, 1, publishedItem(caseId, canonical, content))];
+}
+
+/**
+ * A provider's item through verification to publication: opened, claimed, verified as `canonical`, ItemVerified
+ * (version 1), ItemPublishable (2). With a fixing firmware, verification learns it from the accountable party's
+ * confirmation (FixConfirmed, before ItemVerified), and the item's fix names it.
+ */
+export function publishedItemCase(caseId: string, content: ItemContent, canonical: CanonicalDevice, fixingFirmwareVersion: string | null = null): VerificationEvent[] {
+  const plain = publishedItem(caseId, canonical, content);
+  const item: PublishedItemData = { ...plain, fix: plain.fix && { ...plain.fix, fixingFirmwareVersion } };
+  const confirmed = fixingFirmwareVersion === null ? [] : [fixConfirmed(caseId, fixingFirmwareVersion)];
+  return [itemCaseOpened(caseId, content), caseClaimed(caseId), caseVerified(caseId, canonical), ...confirmed, itemVerified(caseId, 1, item), itemPublishable(caseId, 2, item)];
+}
