@@ -2,7 +2,7 @@ import { RecordedEvent } from '@smi/event-store';
 import { Projection } from '@smi/projections';
 import { EntityManager } from 'typeorm';
 import { DCC_ITEM_EVENT_TYPES, DccItem, DccItemEvent, evolveDccItem } from './dcc-item';
-import { createSearchIndexes, SEARCH_COLUMNS_SQL } from './search-columns';
+import { createSearchIndexes, SEARCH_COLUMNS_SQL, SEARCH_KEY_COLUMNS } from './search-columns';
 import { quoteIdent, unique, upsertRows } from './sql';
 
 /** Every column but the generated `search`, in table order. */
@@ -37,15 +37,7 @@ const COLUMNS: ReadonlyArray<keyof DccItem> = [
   'version',
   'opened_at',
   'updated_at',
-  'make_key',
-  'submitted_make_key',
-  'model_key',
-  'submitted_model_key',
-  'firmware_key',
-  'sort_make',
-  'sort_model',
-  'sort_firmware',
-  'sort_identifier',
+  ...SEARCH_KEY_COLUMNS,
 ];
 
 /**
