@@ -12,6 +12,7 @@ import {
   MakeChangedData,
   ModelAddedData,
   ModelAliasAddedData,
+  ModelChangedData,
   PublishedItemData,
   RevisionReceivedData,
 } from '@smi/contracts';
@@ -70,6 +71,10 @@ export function makeAliasAdded(makeId: string, alias: string): VerificationEvent
 
 export function modelAdded(makeId: string, modelId: string, name: string, aliases: string[] = [], smiModelId: string | null = null): VerificationEvent {
   return { type: 'ModelAdded', data: { makeId, modelId, name, aliases, smiModelId, addedAt: tick() } satisfies ModelAddedData };
+}
+
+export function modelChanged(makeId: string, modelId: string, name: string, previous: string, smiModelId: string | null = null): VerificationEvent {
+  return { type: 'ModelChanged', data: { makeId, modelId, name, smiModelId, previous: { name: previous, smiModelId }, changedAt: tick() } satisfies ModelChangedData };
 }
 
 export function modelAliasAdded(makeId: string, modelId: string, alias: string): VerificationEvent {
