@@ -1,6 +1,5 @@
 import { PARTY_TYPES, PartyType } from '@smi/auth';
-import { CanonicalDevice, PublishedItemData } from '@smi/contracts';
-import { waitFor } from '@smi/testing';
+import { CanonicalDevice } from '@smi/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import {
@@ -14,23 +13,18 @@ import {
   responsibleSupplierChanged,
   serviceRequestRefused,
 } from '../test-support/inventory-events';
-import { PublicationTestApp, startPublicationTestApp } from '../test-support/publication-test-app';
-import { publicationSettled } from '../test-support/settled';
+import { PublicationTestApp, publicationTokens, startPublicationTestApp } from '../test-support/publication-test-app';
+import { deadLettered, publicationSettled, rebuildProjections } from '../test-support/publication-waits';
 import {
-  caseClaimed,
   caseStream,
-  caseVerified,
-  fixConfirmed,
-  itemCaseOpened,
   itemContent,
   ItemContent,
-  itemPublishable,
-  itemVerified,
   makeAdded,
   makeStream,
   modelAdded,
-  publishedItem,
+  publishedItemCase,
   VerificationTopic,
+  verifiedItemCase,
 } from '../test-support/verification-events';
 
 /**
@@ -83,7 +77,7 @@ describe('affected devices: a supplier’s devices that match published items (r
   let db: DataSource;
   let verification: VerificationTopic;
   let inventory: InventoryTopic;
-  const tokens = {} as Record<PartyType, string>;
+  let tokens: Record<PartyType, string>;
   let supplierB: string;
   let registrar: string;
   let operator: string;
@@ -109,23 +103,16 @@ describe('affected devices: a supplier’s devices that match published items (r
   };
   const settled = () => publicationSettled(publication, tokens.dcc, { verification, inventory });
 
-  async function publish(caseId: string, content: ItemContent, canonical: CanonicalDevice, fixingFirmwareVersion: string | null = null): Promise<void> {
-    const plain = publishedItem(caseId, canonical, content);
-    const item: PublishedItemData = { ...plain, fix: plain.fix && { ...plain.fix, fixingFirmwareVersion } };
-    // Verification learns the fixing firmware from the accountable party's confirmation.
-    const confirmed = fixingFirmwareVersion === null ? [] : [fixConfirmed(caseId, fixingFirmwareVersion)];
-    await verification.send(caseStream(caseId), [itemCaseOpened(caseId, content), caseClaimed(caseId), caseVerified(caseId, canonical), ...confirmed, itemVerified(caseId, 1, item), itemPublishable(caseId, 2, item)]);
-  }
+  const publish = (caseId: string, content: ItemContent, canonical: CanonicalDevice, fixingFirmwareVersion: string | null = null) =>
+    verification.send(caseStream(caseId), publishedItemCase(caseId, content, canonical, fixingFirmwareVersion));
 
   beforeAll(async () => {
     publication = await startPublicationTestApp('affected-devices');
     db = publication.app.get(DataSource);
     verification = new VerificationTopic(publication.topicPrefix);
     inventory = new InventoryTopic(publication.topicPrefix);
-    for (const partyType of PARTY_TYPES) tokens[partyType] = await publication.token({ party: partyType === 'dcc' ? 'DCC' : partyType === 'supplier' ? A : `${partyType.toUpperCase()}-1`, partyType });
+    ({ byPartyType: tokens, registrar, operator } = await publicationTokens(publication, { supplier: A }));
     supplierB = await publication.token({ party: B, partyType: 'supplier' });
-    registrar = await publication.token({ party: 'DCC', partyType: 'dcc', roles: ['registry.admin'] });
-    operator = await publication.token({ party: 'DCC', partyType: 'dcc', roles: ['operator'] });
 
     await verification.send(makeStream(NW), [makeAdded(NW, 'Northwind Metering', [], '1A2B'), modelAdded(NW, NW_E470, 'NW-E470', [], '0000E470')]);
     await verification.send(makeStream(ACME), [makeAdded(ACME, 'Acme Meters', [], '10A3'), modelAdded(ACME, ACME_X1, 'X1', [], '00050203')]);
@@ -133,7 +120,7 @@ describe('affected devices: a supplier’s devices that match published items (r
     await publish(P1, contentP1, northwind, '38040405');
     await publish(P2, contentP2, northwind);
     await publish(P3, contentP3, acme);
-    await verification.send(caseStream(U), [itemCaseOpened(U, contentU), caseClaimed(U), caseVerified(U, homeDisplay), itemVerified(U, 1, publishedItem(U, homeDisplay, contentU))]);
+    await verification.send(caseStream(U), verifiedItemCase(U, contentU, homeDisplay));
 
     await inventory.send(deviceStream(dA1), [devicePreNotified(dA1, A, esme('38040404')), deviceStatusChanged(dA1, 'Pending', 'Commissioned'), esmeVariantCorrected(dA1, A, 'Commissioned')]);
     await inventory.send(deviceStream(dA2), [devicePreNotified(dA2, A, esme('38040404'))]);
@@ -317,26 +304,17 @@ describe('affected devices: a supplier’s devices that match published items (r
     const before = await snapshot();
     expect(before).toHaveLength(11);
     expect(before.find((row: { device_id: string }) => row.device_id === dA9)).toMatchObject({ firmware_version: '38040404', responsible_supplier: A });
-    const table = async () =>
-      ((await publication.call('GET', '/ops/projections', tokens.dcc)).body as Array<{ projection: string; activeTable: string; rebuildingTable?: string }>).find(
-        (s) => s.projection === 'inventory_devices',
-      )!;
-    const live = (await table()).activeTable;
-    expect((await publication.call('POST', '/ops/projections/inventory_devices/rebuild', operator)).status).toBe(202);
-    await waitFor(async () => {
-      const status = await table();
-      return status.activeTable !== live && status.rebuildingTable === undefined;
-    }, 60_000, 'the rebuild to switch over');
+    await rebuildProjections(publication, ['inventory_devices'], { dcc: tokens.dcc, operator });
     expect(await snapshot()).toEqual(before);
   });
 
   it('sends an event that breaks the inventory’s contract to the dead-letter topic, copies nothing of it, and goes on', async () => {
     const [template] = inventory.sent;
     const broken = device(0xee);
-    await inventory.sendRaw([
+    await inventory.resend([
       { key: deviceStream(broken), value: JSON.stringify({ deviceId: broken, manufacturer: 'not hex' }), headers: { ...template.headers, ce_id: randomUUID(), ce_type: 'DevicePreNotified', ce_subject: deviceStream(broken) } },
     ]);
-    await waitFor(async () => (await db.query(`SELECT error FROM consumer_dead_letters WHERE consumer = 'publication.inventory-feed'`))[0], 30_000, 'the broken event to be dead-lettered');
+    await deadLettered(publication, 'publication.inventory-feed');
     const after = device(0xa0);
     await inventory.send(deviceStream(after), [devicePreNotified(after, A, esme('38041111'))]);
     await settled();

@@ -1,7 +1,7 @@
 import { RecordedEvent } from '@smi/event-store';
 import { Projection } from '@smi/projections';
 import { EntityManager } from 'typeorm';
-import { quoteIdent as quote, upsertRows } from '../defect-catalogue';
+import { foldIntoRows, FoldedRows, quoteIdent as quote } from '../defect-catalogue';
 import { INVENTORY_DEVICE_EVENT_TYPES } from '../inventory-feed';
 import { evolveInventoryDevice, InventoryDeviceEvent, InventoryDeviceRow } from './inventory-device';
 
@@ -15,6 +15,15 @@ const COLUMNS: ReadonlyArray<keyof InventoryDeviceRow> = [
   'responsible_supplier',
   'status',
 ];
+
+/** One row per device, folded from its events by evolveInventoryDevice. */
+const INVENTORY_DEVICES: FoldedRows<InventoryDeviceRow> = {
+  key: 'device_id',
+  columns: COLUMNS,
+  keyOf: (event) => (event.data as { deviceId: string }).deviceId,
+  read: (manager, table, deviceIds) => manager.query(`SELECT ${COLUMNS.map(quote).join(', ')} FROM ${quote(table)} WHERE device_id = ANY($1::text[])`, [deviceIds]),
+  evolve: (device, event) => evolveInventoryDevice(device, { type: event.type, data: event.data } as InventoryDeviceEvent),
+};
 
 /**
  * `inventory_devices`: one row per device in the inventory (inventory-device.ts), from publication's copies of
@@ -51,23 +60,6 @@ export const inventoryDevicesProjection: Projection = {
   },
 
   async apply(manager: EntityManager, events: RecordedEvent[], table: string) {
-    const deviceIds = [...new Set(events.map((event) => (event.data as { deviceId: string }).deviceId))];
-    const existing: InventoryDeviceRow[] = await manager.query(`SELECT ${COLUMNS.map(quote).join(', ')} FROM ${quote(table)} WHERE device_id = ANY($1::text[])`, [deviceIds]);
-    const devices = new Map(existing.map((row) => [row.device_id, row]));
-    const touched = new Set<string>();
-    for (const event of events) {
-      const deviceId = (event.data as { deviceId: string }).deviceId;
-      const next = evolveInventoryDevice(devices.get(deviceId), { type: event.type, data: event.data } as InventoryDeviceEvent);
-      if (next === undefined) continue;
-      devices.set(deviceId, next);
-      touched.add(deviceId);
-    }
-    await upsertRows(
-      manager,
-      table,
-      'device_id',
-      COLUMNS,
-      [...touched].map((deviceId) => devices.get(deviceId)!),
-    );
+    await foldIntoRows(manager, events, table, INVENTORY_DEVICES);
   },
 };

@@ -1,8 +1,8 @@
-import { waitFor } from '@smi/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { IntakeTopic } from '../test-support/intake-events';
 import { PublicationTestApp, startPublicationTestApp } from '../test-support/publication-test-app';
+import { deadLettered, publicationSettled, rebuildProjections } from '../test-support/publication-waits';
 import { nonSuppliersIn, submissionsIn } from './data-supply.queries';
 
 /**
@@ -16,17 +16,7 @@ describe('the copy of intake’s events and the data-supply read models (real Po
   let dcc: string;
   let operator: string;
 
-  async function settled(): Promise<void> {
-    await waitFor(
-      async () => {
-        const [{ count }] = await db.query(`SELECT count(*)::int AS count FROM events WHERE stream_id LIKE 'intake-%'`);
-        const status = (await publication.call('GET', '/ops/projections', dcc)).body as Array<{ lag: number }>;
-        return count === new Set(intake.sent.map((m) => m.headers.ce_id)).size && status.every((s) => s.lag === 0);
-      },
-      30_000,
-      'publication to copy and project every intake event',
-    );
-  }
+  const settled = () => publicationSettled(publication, dcc, { intake });
 
   const snapshot = async () => ({
     parties: await db.query(`SELECT * FROM parties ORDER BY party_id`),
@@ -98,7 +88,7 @@ describe('the copy of intake’s events and the data-supply read models (real Po
     await intake.resend([
       { key: `data-request-DR-9`, value: JSON.stringify({ requestId: 'DR-9', providerPartyId: 'X' }), headers: { ...template.headers, ce_id: broken, ce_type: 'DataRequestIssued', ce_subject: 'data-request-DR-9' } },
     ]);
-    await waitFor(async () => (await db.query(`SELECT error FROM consumer_dead_letters WHERE consumer = 'publication.intake-feed'`))[0], 30_000, 'the broken event to be dead-lettered');
+    await deadLettered(publication, 'publication.intake-feed');
     await intake.issueDataRequest('DR-000004', 'CSP-ONE', '2026-11-02', 'csp');
     await settled();
     expect(await db.query(`SELECT 1 FROM events WHERE event_id = $1`, [broken])).toEqual([]);
@@ -107,15 +97,7 @@ describe('the copy of intake’s events and the data-supply read models (real Po
 
   it('rebuilds each read model from publication’s store beside the live one, to the same rows', async () => {
     const before = await snapshot();
-    for (const name of ['parties', 'data_requests', 'submissions_received']) expect((await publication.call('POST', `/ops/projections/${name}/rebuild`, operator)).status).toBe(202);
-    await waitFor(
-      async () => {
-        const status = (await publication.call('GET', '/ops/projections', dcc)).body as Array<{ projection: string; activeTable: string; rebuildingTable?: string }>;
-        return ['parties', 'data_requests', 'submissions_received'].every((name) => status.some((s) => s.projection === name && s.activeTable === `${name}_v2` && !s.rebuildingTable));
-      },
-      60_000,
-      'the rebuilds to switch over',
-    );
+    await rebuildProjections(publication, ['parties', 'data_requests', 'submissions_received'], { dcc, operator });
     expect(await snapshot()).toEqual(before);
   });
 });

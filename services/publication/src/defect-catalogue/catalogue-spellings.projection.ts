@@ -53,37 +53,25 @@ export const catalogueSpellingsProjection: Projection = {
       );
     };
     for (const event of events) {
+      // Makes and models keep their spellings alike; a model's events also name the make it belongs to.
+      const data = event.data as { makeId: string; modelId?: string };
+      const kind = event.type.startsWith('Model') ? 'model' : 'make';
+      const entityId = kind === 'model' ? data.modelId! : data.makeId;
       switch (event.type) {
-        case 'MakeAdded': {
-          const data = event.data as MakeAddedData;
-          await add('make', data.makeId, data.makeId, [data.name, ...data.aliases], data.name);
-          break;
-        }
-        case 'MakeChanged': {
-          const data = event.data as MakeChangedData;
-          await rename('make', data.makeId, data.makeId, data.name);
-          break;
-        }
-        case 'MakeAliasAdded': {
-          const data = event.data as MakeAliasAddedData;
-          await add('make', data.makeId, data.makeId, [data.alias], null);
-          break;
-        }
+        case 'MakeAdded':
         case 'ModelAdded': {
-          const data = event.data as ModelAddedData;
-          await add('model', data.modelId, data.makeId, [data.name, ...data.aliases], data.name);
+          const { name, aliases } = event.data as MakeAddedData | ModelAddedData;
+          await add(kind, entityId, data.makeId, [name, ...aliases], name);
           break;
         }
-        case 'ModelChanged': {
-          const data = event.data as ModelChangedData;
-          await rename('model', data.modelId, data.makeId, data.name);
+        case 'MakeChanged':
+        case 'ModelChanged':
+          await rename(kind, entityId, data.makeId, (event.data as MakeChangedData | ModelChangedData).name);
           break;
-        }
-        case 'ModelAliasAdded': {
-          const data = event.data as ModelAliasAddedData;
-          await add('model', data.modelId, data.makeId, [data.alias], null);
+        case 'MakeAliasAdded':
+        case 'ModelAliasAdded':
+          await add(kind, entityId, data.makeId, [(event.data as MakeAliasAddedData | ModelAliasAddedData).alias], null);
           break;
-        }
       }
     }
   },

@@ -2,8 +2,8 @@ import { RecordedEvent } from '@smi/event-store';
 import { Projection } from '@smi/projections';
 import { EntityManager } from 'typeorm';
 import { DCC_ITEM_EVENT_TYPES, DccItem, DccItemEvent, evolveDccItem } from './dcc-item';
-import { createSearchIndexes, SEARCH_COLUMNS_SQL } from './search-columns';
-import { quoteIdent, unique, upsertRows } from './sql';
+import { createSearchIndexes, SEARCH_COLUMNS_SQL, SEARCH_KEY_COLUMNS } from './search-columns';
+import { foldIntoRows, FoldedRows, quoteIdent } from './sql';
 
 /** Every column but the generated `search`, in table order. */
 const COLUMNS: ReadonlyArray<keyof DccItem> = [
@@ -37,16 +37,25 @@ const COLUMNS: ReadonlyArray<keyof DccItem> = [
   'version',
   'opened_at',
   'updated_at',
-  'make_key',
-  'submitted_make_key',
-  'model_key',
-  'submitted_model_key',
-  'firmware_key',
-  'sort_make',
-  'sort_model',
-  'sort_firmware',
-  'sort_identifier',
+  ...SEARCH_KEY_COLUMNS,
 ];
+
+/** One row per case, folded from its events by evolveDccItem. */
+const DCC_ITEMS: FoldedRows<DccItem> = {
+  key: 'case_id',
+  columns: COLUMNS,
+  keyOf: (event) => (event.data as { caseId: string }).caseId,
+  async read(manager, table, caseIds) {
+    const rows: Array<{ row: DccItem }> = await manager.query(
+      // sort_identifier as text: JSON numbers past 2^53 would not come back as they went in.
+      `SELECT to_jsonb(t) - 'search' || jsonb_build_object('sort_identifier', t.sort_identifier::text) AS row
+         FROM ${quoteIdent(table)} t WHERE case_id = ANY($1::text[])`,
+      [caseIds],
+    );
+    return rows.map(({ row }) => row);
+  },
+  evolve: (item, event) => evolveDccItem(item, { type: event.type, data: event.data } as DccItemEvent),
+};
 
 /**
  * `dcc_items`: DCC's view of every case in every state (one row per case, see dcc-item.ts), from the case
@@ -96,22 +105,6 @@ export const dccItemsProjection: Projection = {
   },
 
   async apply(manager: EntityManager, events: RecordedEvent[], table: string) {
-    const caseIds = unique(events.map((event) => (event.data as { caseId: string }).caseId));
-    const rows: Array<{ row: DccItem }> = await manager.query(
-      // sort_identifier as text: JSON numbers past 2^53 would not come back as they went in.
-      `SELECT to_jsonb(t) - 'search' || jsonb_build_object('sort_identifier', t.sort_identifier::text) AS row
-         FROM ${quoteIdent(table)} t WHERE case_id = ANY($1::text[])`,
-      [caseIds],
-    );
-    const items = new Map(rows.map(({ row }) => [row.case_id, row]));
-    const changed = new Set<string>();
-    for (const event of events) {
-      const caseId = (event.data as { caseId: string }).caseId;
-      const next = evolveDccItem(items.get(caseId), { type: event.type, data: event.data } as DccItemEvent);
-      if (next === undefined) continue;
-      items.set(caseId, next);
-      changed.add(caseId);
-    }
-    await upsertRows(manager, table, 'case_id', COLUMNS, [...changed].map((caseId) => items.get(caseId)!));
+    await foldIntoRows(manager, events, table, DCC_ITEMS);
   },
 };

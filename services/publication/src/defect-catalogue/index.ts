@@ -10,7 +10,7 @@ export { PublishedItemVersionRow, VersionChange } from './published-item-version
 export { FieldChange, PublishedFields, PUBLISHED_FIELD_NAMES, changedFields, publishedFieldsOf } from './published-fields';
 export { firmwareKey, spellingKey, NO_IDENTIFIER } from './keys';
 export { NEUTRAL_ORDER } from './search-columns';
-export { quoteIdent, upsertRows } from './sql';
+export { foldIntoRows, FoldedRows, quoteIdent } from './sql';
 
 /** The read models of the defects database, registered with the platform's projection runner (app.module.ts). */
 export const DEFECT_CATALOGUE_PROJECTIONS = [catalogueSpellingsProjection, dccItemsProjection, publishedItemsProjection, publishedItemVersionsProjection];

@@ -8,6 +8,8 @@ import {
   makeAliasAdded,
   makeChanged,
   modelAdded,
+  modelAliasAdded,
+  modelChanged,
   publishedItem,
   reportCaseOpened,
   VerificationEvent,
@@ -85,6 +87,18 @@ describe('catalogue_spellings: every spelling of every make and model', () => {
       { kind: 'make', entity_id: 'm1', make_id: 'm1', spelling_key: 'acme metering group', spelling: 'Acme Metering Group', canonical: true },
       { kind: 'model', entity_id: 'x1', make_id: 'm1', spelling_key: 'x1', spelling: 'X1', canonical: true },
       { kind: 'model', entity_id: 'x1', make_id: 'm1', spelling_key: 'x-1', spelling: 'X-1', canonical: false },
+    ]);
+  });
+
+  it('keeps a model’s aliases and its previous name under its own id and its make, the new name canonical', async () => {
+    await givenEvents(catalogueSpellingsProjection, [
+      ...onMake('m1', makeAdded('m1', 'Acme Meters'), modelAdded('m1', 'x1', 'X1', ['X-1']), modelAliasAdded('m1', 'x1', 'X  One'), modelChanged('m1', 'x1', 'X1 Plus', 'X1')),
+    ]).thenRows('catalogue_spellings', [
+      { kind: 'make', entity_id: 'm1', make_id: 'm1', spelling_key: 'acme meters', spelling: 'Acme Meters', canonical: true },
+      { kind: 'model', entity_id: 'x1', make_id: 'm1', spelling_key: 'x1', spelling: 'X1', canonical: false },
+      { kind: 'model', entity_id: 'x1', make_id: 'm1', spelling_key: 'x-1', spelling: 'X-1', canonical: false },
+      { kind: 'model', entity_id: 'x1', make_id: 'm1', spelling_key: 'x one', spelling: 'X  One', canonical: false },
+      { kind: 'model', entity_id: 'x1', make_id: 'm1', spelling_key: 'x1 plus', spelling: 'X1 Plus', canonical: true },
     ]);
   });
 });

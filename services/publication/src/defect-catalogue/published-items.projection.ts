@@ -4,7 +4,7 @@ import { Projection } from '@smi/projections';
 import { EntityManager } from 'typeorm';
 import { firmwareKey, identifierSortKey, spellingKey } from './keys';
 import { PublishedFields, publishedFieldsOf } from './published-fields';
-import { createSearchIndexes, SEARCH_COLUMNS_SQL } from './search-columns';
+import { createSearchIndexes, SEARCH_COLUMNS_SQL, SEARCH_KEY_COLUMNS } from './search-columns';
 import { quoteIdent, reportDescriptions, unique, upsertRows } from './sql';
 
 /** The events that move an item's published version: it never goes back to an older one. */
@@ -72,15 +72,7 @@ const COLUMNS: ReadonlyArray<keyof PublishedItemRow> = [
   'item',
   'first_published_at',
   'updated_at',
-  'make_key',
-  'submitted_make_key',
-  'model_key',
-  'submitted_model_key',
-  'firmware_key',
-  'sort_make',
-  'sort_model',
-  'sort_firmware',
-  'sort_identifier',
+  ...SEARCH_KEY_COLUMNS,
 ];
 
 /**

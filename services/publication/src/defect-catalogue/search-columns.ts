@@ -21,6 +21,9 @@ export const SEARCH_COLUMNS_SQL = `
   sort_identifier bigint NOT NULL,
   search tsvector GENERATED ALWAYS AS (to_tsvector('english', coalesce(description, '') || ' ' || coalesce(fix_information, ''))) STORED`;
 
+/** The columns of SEARCH_COLUMNS_SQL that each row writes (`search` is generated), in table order. */
+export const SEARCH_KEY_COLUMNS = ['make_key', 'submitted_make_key', 'model_key', 'submitted_model_key', 'firmware_key', 'sort_make', 'sort_model', 'sort_firmware', 'sort_identifier'] as const;
+
 /** The order every list is in (R1, neutral): make, model, firmware version, Identifier, then the item's id. */
 export const NEUTRAL_ORDER = ['sort_make', 'sort_model', 'sort_firmware', 'sort_identifier', 'case_id'] as const;
 

@@ -1,3 +1,4 @@
+import { RecordedEvent } from '@smi/event-store';
 import { EntityManager } from 'typeorm';
 
 /*
@@ -21,6 +22,38 @@ export async function upsertRows(manager: EntityManager, table: string, key: str
      ON CONFLICT (${quoteIdent(key)}) DO UPDATE SET ${updates}`,
     [JSON.stringify(rows)],
   );
+}
+
+/** A read model of one row per entity, each row folded from its entity's events. */
+export interface FoldedRows<Row extends object> {
+  /** The key column: the entity's id. */
+  key: keyof Row & string;
+  /** The columns written, every one of the table's but generated ones. */
+  columns: ReadonlyArray<keyof Row & string>;
+  /** The entity an event is about. */
+  keyOf(event: RecordedEvent): string;
+  /** The rows stored for these entities, as `evolve` takes them. */
+  read(manager: EntityManager, table: string, keys: string[]): Promise<Row[]>;
+  /** The row after one more event of its entity (none yet: undefined); undefined when the event changes nothing. */
+  evolve(row: Row | undefined, event: RecordedEvent): Row | undefined;
+}
+
+/**
+ * Applies a batch to a FoldedRows read model: reads the rows of the entities the batch is about, folds each event
+ * in order into its entity's row, and writes back the rows that changed in one statement.
+ */
+export async function foldIntoRows<Row extends object>(manager: EntityManager, events: readonly RecordedEvent[], table: string, model: FoldedRows<Row>): Promise<void> {
+  const keys = unique(events.map((event) => model.keyOf(event)));
+  const rows = new Map((await model.read(manager, table, keys)).map((row) => [String(row[model.key]), row]));
+  const changed = new Set<string>();
+  for (const event of events) {
+    const key = model.keyOf(event);
+    const next = model.evolve(rows.get(key), event);
+    if (next === undefined) continue;
+    rows.set(key, next);
+    changed.add(key);
+  }
+  await upsertRows(manager, table, model.key, model.columns, [...changed].map((key) => rows.get(key)!));
 }
 
 export async function insertRows(manager: EntityManager, table: string, columns: readonly string[], rows: readonly object[]): Promise<void> {

@@ -1,12 +1,12 @@
 import { PARTY_TYPES, PartyType } from '@smi/auth';
 import { CanonicalDevice } from '@smi/contracts';
-import { KafkaClient, topicName } from '@smi/kafka';
-import { testKafkaBrokers, uniqueName, waitFor } from '@smi/testing';
+import { waitFor } from '@smi/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { PUBLICATION_PROJECTIONS } from '../projections';
 import { VerificationFeedConsumer } from '../verification-feed/verification-feed.consumer';
-import { PublicationTestApp, startPublicationTestApp } from '../test-support/publication-test-app';
+import { PublicationTestApp, publicationTokens, startPublicationTestApp } from '../test-support/publication-test-app';
+import { deadLettered, publicationEvents, publicationSettled, rebuildProjections } from '../test-support/publication-waits';
 import {
   caseClaimed,
   caseStream,
@@ -24,9 +24,11 @@ import {
   modelAdded,
   modelAliasAdded,
   publishedItem,
+  publishedItemCase,
   reportCaseOpened,
   revisionReceived,
   VerificationTopic,
+  verifiedItemCase,
 } from '../test-support/verification-events';
 
 /**
@@ -88,7 +90,7 @@ describe('the defects database: search, items, change feed and access (real Post
   let publication: PublicationTestApp;
   let db: DataSource;
   let verification: VerificationTopic;
-  const tokens = {} as Record<PartyType, string>;
+  let tokens: Record<PartyType, string>;
   let registrar: string;
   let operator: string;
   /** Every body answered to a party outside DCC: nothing of D or E may appear in any of them. */
@@ -106,35 +108,15 @@ describe('the defects database: search, items, change feed and access (real Post
   };
   const ids = (page: Page) => page.items.map((item) => item.id);
 
-  /** Waits until every message sent is in publication's store and every read model has applied it. */
-  async function settled(): Promise<void> {
-    const outcome = await waitFor(
-      async () => {
-        const [{ count }] = await db.query(`SELECT count(*)::int AS count FROM events WHERE stream_id LIKE 'verification-%'`);
-        const status = (await publication.call('GET', '/ops/projections', tokens.dcc)).body as Array<{ lag: number; lastError?: string }>;
-        // A failing projection fails the test at once rather than after the wait.
-        if (status.some((s) => s.lastError)) return { failed: JSON.stringify(status) };
-        if (count !== new Set(verification.sent.map((m) => m.headers.ce_id)).size) return false;
-        return status.length === PUBLICATION_PROJECTIONS.length && status.every((s) => s.lag === 0) && { failed: undefined };
-      },
-      30_000,
-      'publication to copy and project every verification event',
-    );
-    if (outcome.failed) throw new Error(`a projection failed: ${outcome.failed}`);
-  }
+  const settled = () => publicationSettled(publication, tokens.dcc, { verification });
 
-  async function publish(caseId: string, content: ItemContent, canonical: CanonicalDevice): Promise<void> {
-    const item = publishedItem(caseId, canonical, content);
-    await verification.send(caseStream(caseId), [itemCaseOpened(caseId, content), caseClaimed(caseId), caseVerified(caseId, canonical), itemVerified(caseId, 1, item), itemPublishable(caseId, 2, item)]);
-  }
+  const publish = (caseId: string, content: ItemContent, canonical: CanonicalDevice) => verification.send(caseStream(caseId), publishedItemCase(caseId, content, canonical));
 
   beforeAll(async () => {
     publication = await startPublicationTestApp('defects');
     db = publication.app.get(DataSource);
     verification = new VerificationTopic(publication.topicPrefix);
-    for (const partyType of PARTY_TYPES) tokens[partyType] = await publication.token({ party: partyType === 'dcc' ? 'DCC' : `${partyType.toUpperCase()}-1`, partyType });
-    registrar = await publication.token({ party: 'DCC', partyType: 'dcc', roles: ['registry.admin'] });
-    operator = await publication.token({ party: 'DCC', partyType: 'dcc', roles: ['operator'] });
+    ({ byPartyType: tokens, registrar, operator } = await publicationTokens(publication));
 
     await verification.send(makeStream(NW), [makeAdded(NW, 'Northwind Metering', ['NW Metering', 'Northwind'], '1A2B'), modelAdded(NW, NW_E470, 'NW-E470', ['E470'], '0000E470')]);
     await verification.send(makeStream(ACME), [makeAdded(ACME, 'Acme Meters', ['ACME'], '10A3'), modelAdded(ACME, ACME_X1, 'X1', [], '00050203')]);
@@ -150,7 +132,7 @@ describe('the defects database: search, items, change feed and access (real Post
       itemPublishable(C, 2, reportItem),
     ]);
     await verification.send(caseStream(D), [itemCaseOpened(D, contentD)]);
-    await verification.send(caseStream(E), [itemCaseOpened(E, contentE), caseClaimed(E), caseVerified(E, acme), itemVerified(E, 1, publishedItem(E, acme, contentE))]);
+    await verification.send(caseStream(E), verifiedItemCase(E, contentE, acme));
     await publish(F, contentF, northwind);
     await verification.send(caseStream(F), [itemWithdrawn(F, 3, publishedItem(F, northwind, contentF), 'The fix was recalled')]);
     await publish(G, contentG, northwind);
@@ -464,24 +446,10 @@ describe('the defects database: search, items, change feed and access (real Post
   });
 
   it('publishes its own access events on publication.events, and never verification’s copies', async () => {
-    const kafka = new KafkaClient({ brokers: testKafkaBrokers(), clientId: uniqueName('publication-reader') });
-    const received: Array<{ type: string; key: string | null }> = [];
-    const reader = kafka.createConsumer({ groupId: uniqueName('publication-reader'), topics: [topicName(publication.topicPrefix, 'publication.events')], fromBeginning: true });
-    try {
-      await reader.start(async (batch) => {
-        received.push(...batch.messages.map((m) => ({ type: m.headers.ce_type ?? '', key: m.key })));
-        const last = batch.messages[batch.messages.length - 1];
-        if (last) await batch.commit(last.offset);
-      });
-      await waitFor(() => received.length >= 6, 30_000, 'the six access events on publication.events');
-      // The relay has passed every event in the store, verification's copies included, by now.
-      await waitFor(async () => ((await publication.call('GET', '/ops/relay', tokens.dcc)).body as { backlog: number }).backlog === 0, 30_000, 'the relay to pass every event');
-      expect(received.every((m) => m.key === 'network-access' && m.type.startsWith('NetworkAccess'))).toBe(true);
-      expect(received).toHaveLength(6);
-    } finally {
-      await reader.stop();
-      await kafka.disconnect();
-    }
+    // Read once the relay has passed every event in the store, verification's copies included.
+    const received = await publicationEvents(publication, tokens.dcc, 6);
+    expect(received.every((m) => m.key === 'network-access' && m.type.startsWith('NetworkAccess'))).toBe(true);
+    expect(received).toHaveLength(6);
   });
 
   it('rebuilds every read model from the store beside the live one, to the same rows', async () => {
@@ -493,18 +461,10 @@ describe('the defects database: search, items, change feed and access (real Post
     });
     const before = await snapshot();
     expect(before.dcc).toHaveLength(7);
-    const tables = new Map(((await publication.call('GET', '/ops/projections', tokens.dcc)).body as Array<{ projection: string; activeTable: string }>).map((s) => [s.projection, s.activeTable]));
-    for (const name of tables.keys()) {
-      const started = await publication.call('POST', `/ops/projections/${name}/rebuild`, operator);
-      expect(started.status).toBe(202);
-    }
-    await waitFor(
-      async () => {
-        const status = (await publication.call('GET', '/ops/projections', tokens.dcc)).body as Array<{ projection: string; activeTable: string; rebuildingTable?: string }>;
-        return status.every((s) => s.activeTable !== tables.get(s.projection) && s.rebuildingTable === undefined);
-      },
-      60_000,
-      'every rebuild to switch over',
+    await rebuildProjections(
+      publication,
+      PUBLICATION_PROJECTIONS.map((p) => p.name),
+      { dcc: tokens.dcc, operator },
     );
     expect(await snapshot()).toEqual(before);
   });
@@ -515,11 +475,7 @@ describe('the defects database: search, items, change feed and access (real Post
     await verification.resend([
       { key: caseStream(broken), value: JSON.stringify({ caseId: broken, version: 'two' }), headers: { ...template.headers, ce_id: randomUUID(), ce_type: 'ItemPublishable', ce_subject: caseStream(broken) } },
     ]);
-    await waitFor(
-      async () => (await db.query(`SELECT error FROM consumer_dead_letters WHERE consumer = 'publication.verification-feed'`))[0],
-      30_000,
-      'the broken event to be dead-lettered',
-    );
+    await deadLettered(publication, 'publication.verification-feed');
     const after = randomUUID();
     await publish(after, itemContent({ identifier: '4242', firmwareVersion: '38045555' }), northwind);
     await settled();

@@ -1,25 +1,21 @@
 import { PARTY_TYPES, PartyType } from '@smi/auth';
-import { CanonicalDevice, PublishedItemData } from '@smi/contracts';
+import { CanonicalDevice } from '@smi/contracts';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { PublicationTestApp, startPublicationTestApp } from '../test-support/publication-test-app';
-import { publicationSettled } from '../test-support/settled';
+import { PublicationTestApp, publicationTokens, startPublicationTestApp } from '../test-support/publication-test-app';
+import { publicationSettled } from '../test-support/publication-waits';
 import {
-  caseClaimed,
   caseStream,
-  caseVerified,
-  fixConfirmed,
-  itemCaseOpened,
   itemContent,
   ItemContent,
-  itemPublishable,
-  itemVerified,
   itemWithdrawn,
   makeAdded,
   makeStream,
   modelAdded,
   publishedItem,
+  publishedItemCase,
   VerificationTopic,
+  verifiedItemCase,
 } from '../test-support/verification-events';
 
 /**
@@ -80,7 +76,7 @@ describe('the Device Model Combination check (real PostgreSQL and Kafka)', () =>
   let publication: PublicationTestApp;
   let db: DataSource;
   let verification: VerificationTopic;
-  const tokens = {} as Record<PartyType, string>;
+  let tokens: Record<PartyType, string>;
   let registrar: string;
   /** Every body answered to a party outside DCC. */
   const outsideBodies: string[] = [];
@@ -97,29 +93,15 @@ describe('the Device Model Combination check (real PostgreSQL and Kafka)', () =>
   };
   const ids = (answer: Answer) => answer.members.map((member) => member.items.map((item) => item.id));
 
-  async function publish(caseId: string, itemContent: ItemContent, canonical: CanonicalDevice, fixingFirmwareVersion: string | null = null): Promise<PublishedItemData> {
-    const plain = publishedItem(caseId, canonical, itemContent);
-    const item: PublishedItemData = { ...plain, fix: plain.fix && { ...plain.fix, fixingFirmwareVersion } };
-    // Verification learns the fixing firmware from the accountable party's confirmation.
-    const confirmed = fixingFirmwareVersion === null ? [] : [fixConfirmed(caseId, fixingFirmwareVersion)];
-    await verification.send(caseStream(caseId), [itemCaseOpened(caseId, itemContent), caseClaimed(caseId), caseVerified(caseId, canonical), ...confirmed, itemVerified(caseId, 1, item), itemPublishable(caseId, 2, item)]);
-    return item;
-  }
-  async function verifyWithoutFix(caseId: string, itemContent: ItemContent, canonical: CanonicalDevice): Promise<void> {
-    await verification.send(caseStream(caseId), [
-      itemCaseOpened(caseId, itemContent),
-      caseClaimed(caseId),
-      caseVerified(caseId, canonical),
-      itemVerified(caseId, 1, publishedItem(caseId, canonical, itemContent)),
-    ]);
-  }
+  const publish = (caseId: string, content: ItemContent, canonical: CanonicalDevice, fixingFirmwareVersion: string | null = null) =>
+    verification.send(caseStream(caseId), publishedItemCase(caseId, content, canonical, fixingFirmwareVersion));
+  const verifyWithoutFix = (caseId: string, content: ItemContent, canonical: CanonicalDevice) => verification.send(caseStream(caseId), verifiedItemCase(caseId, content, canonical));
 
   beforeAll(async () => {
     publication = await startPublicationTestApp('dmc-check');
     db = publication.app.get(DataSource);
     verification = new VerificationTopic(publication.topicPrefix);
-    for (const partyType of PARTY_TYPES) tokens[partyType] = await publication.token({ party: partyType === 'dcc' ? 'DCC' : `${partyType.toUpperCase()}-1`, partyType });
-    registrar = await publication.token({ party: 'DCC', partyType: 'dcc', roles: ['registry.admin'] });
+    ({ byPartyType: tokens, registrar } = await publicationTokens(publication));
 
     for (const [canonical, aliases] of [
       [northwind, ['NW Metering']],
@@ -141,8 +123,8 @@ describe('the Device Model Combination check (real PostgreSQL and Kafka)', () =>
     await verifyWithoutFix(H2, content.H2, commsCo);
     await publish(G7, content.G7, acme);
     await verifyWithoutFix(I9, content.I9, homeDisplay);
-    const recalled = await publish(W5, content.W5, homeCad);
-    await verification.send(caseStream(W5), [itemWithdrawn(W5, 3, recalled, 'The fix was recalled')]);
+    await publish(W5, content.W5, homeCad);
+    await verification.send(caseStream(W5), [itemWithdrawn(W5, 3, publishedItem(W5, homeCad, content.W5), 'The fix was recalled')]);
     await publicationSettled(publication, tokens.dcc, { verification });
   }, 120_000);
 

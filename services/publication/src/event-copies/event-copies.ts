@@ -8,7 +8,8 @@ import { EntityManager } from 'typeorm';
  * Publication keeps copies of other services' events in its own event store (verification's, the inventory's, intake's),
  * each as its publisher sent it: same type, data, schema version and event id. Its read models are asynchronous
  * projections of these copies, so any of them can be rebuilt from publication's database alone, without reading
- * the other services' topics again. The feeds (verification-feed/, inventory-feed/, intake-feed/) share these two steps.
+ * the other services' topics again. The feeds (verification-feed/, inventory-feed/, intake-feed/) share these two steps
+ * through one consumer (event-copy.consumer.ts), each saying only its name, publisher, topic, event types and streams.
  */
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,14 +1,13 @@
-import { PARTY_TYPES, PartyType } from '@smi/auth';
+import { PartyType } from '@smi/auth';
 import { CanonicalDevice, SUBMISSION_COLUMNS } from '@smi/contracts';
-import { KafkaClient, topicName } from '@smi/kafka';
-import { testKafkaBrokers, uniqueName, waitFor } from '@smi/testing';
 import { parse } from 'csv-parse/sync';
 import * as ExcelJS from 'exceljs';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { AdjustableClock } from '../test-support/adjustable-clock';
 import { IntakeTopic } from '../test-support/intake-events';
-import { PublicationTestApp, startPublicationTestApp } from '../test-support/publication-test-app';
+import { PublicationTestApp, publicationTokens, startPublicationTestApp } from '../test-support/publication-test-app';
+import { publicationEvents, publicationSettled } from '../test-support/publication-waits';
 import {
   caseClaimed,
   caseStream,
@@ -23,8 +22,10 @@ import {
   makeStream,
   modelAdded,
   publishedItem,
+  publishedItemCase,
   revisionReceived,
   VerificationTopic,
+  verifiedItemCase,
 } from '../test-support/verification-events';
 import { ReleaseDueScheduler } from './release-due.scheduler';
 
@@ -66,7 +67,7 @@ describe('releases: cut, editions, downloads, diff and ReleaseDue (real PostgreS
   let db: DataSource;
   let verification: VerificationTopic;
   let intake: IntakeTopic;
-  const tokens = {} as Record<PartyType, string>;
+  let tokens: Record<PartyType, string>;
   let registrar: string;
   /** Every body SECAS received: nothing unpublished may appear in any of them. */
   const secasBodies: string[] = [];
@@ -84,32 +85,16 @@ describe('releases: cut, editions, downloads, diff and ReleaseDue (real PostgreS
   const csvRows = (bytes: Buffer) => parse(bytes.toString('utf8'), { bom: true }) as string[][];
   const cut = (label: string, token = registrar) => publication.call('POST', '/releases', token, { label });
 
-  /** Waits until publication has copied every message sent and every read model has applied them. */
-  async function settled(): Promise<void> {
-    await waitFor(
-      async () => {
-        const [{ count }] = await db.query(`SELECT count(*)::int AS count FROM events WHERE stream_id LIKE 'verification-%' OR stream_id LIKE 'intake-%'`);
-        const status = (await publication.call('GET', '/ops/projections', tokens.dcc)).body as Array<{ lag: number; lastError?: string }>;
-        if (status.some((s) => s.lastError)) throw new Error(`a projection failed: ${JSON.stringify(status)}`);
-        return count === verification.sent.length + intake.sent.length && status.every((s) => s.lag === 0);
-      },
-      30_000,
-      'publication to copy and project every event sent',
-    );
-  }
+  const settled = () => publicationSettled(publication, tokens.dcc, { verification, intake });
 
-  async function publish(caseId: string, content: ItemContent, canonical: CanonicalDevice): Promise<void> {
-    const item = publishedItem(caseId, canonical, content);
-    await verification.send(caseStream(caseId), [itemCaseOpened(caseId, content), caseClaimed(caseId), caseVerified(caseId, canonical), itemVerified(caseId, 1, item), itemPublishable(caseId, 2, item)]);
-  }
+  const publish = (caseId: string, content: ItemContent, canonical: CanonicalDevice) => verification.send(caseStream(caseId), publishedItemCase(caseId, content, canonical));
 
   beforeAll(async () => {
     publication = await startPublicationTestApp('releases', { clock, env: { PUBLICATION_RELEASE_DUE_CHECK_INTERVAL_MS: '86400000', PUBLICATION_RELEASES_FROM: '2026-Q3' } });
     db = publication.app.get(DataSource);
     verification = new VerificationTopic(publication.topicPrefix);
     intake = new IntakeTopic(publication.topicPrefix);
-    for (const partyType of PARTY_TYPES) tokens[partyType] = await publication.token({ party: partyType === 'dcc' ? 'DCC' : `${partyType.toUpperCase()}-1`, partyType });
-    registrar = await publication.token({ party: 'DCC', partyType: 'dcc', roles: ['registry.admin'] });
+    ({ byPartyType: tokens, registrar } = await publicationTokens(publication));
 
     // Who was asked for Q3's data, and who supplied it.
     await intake.registerParty('MFR-NORTHWIND', 'Northwind Metering Ltd', 'manufacturer');
@@ -127,7 +112,7 @@ describe('releases: cut, editions, downloads, diff and ReleaseDue (real PostgreS
     await publish(A, contentA, northwind);
     await publish(B, contentB, acme);
     await verification.send(caseStream(C), [itemCaseOpened(C, contentC)]);
-    await verification.send(caseStream(E), [itemCaseOpened(E, contentE), caseClaimed(E), caseVerified(E, acme), itemVerified(E, 1, publishedItem(E, acme, contentE))]);
+    await verification.send(caseStream(E), verifiedItemCase(E, contentE, acme));
     await settled();
   }, 120_000);
 
@@ -400,26 +385,11 @@ describe('releases: cut, editions, downloads, diff and ReleaseDue (real PostgreS
   });
 
   it('publishes ReleaseDue and ReleaseCut on publication.events, and none of the copies of intake\'s or verification\'s events', async () => {
-    const kafka = new KafkaClient({ brokers: testKafkaBrokers(), clientId: uniqueName('publication-reader') });
-    const received: Array<{ type: string; key: string | null }> = [];
-    const reader = kafka.createConsumer({ groupId: uniqueName('publication-reader'), topics: [topicName(publication.topicPrefix, 'publication.events')], fromBeginning: true });
-    try {
-      await reader.start(async (batch) => {
-        received.push(...batch.messages.map((m) => ({ type: m.headers.ce_type ?? '', key: m.key })));
-        const last = batch.messages[batch.messages.length - 1];
-        if (last) await batch.commit(last.offset);
-      });
-      await waitFor(() => received.length >= 3, 30_000, 'the release events on publication.events');
-      await waitFor(async () => ((await publication.call('GET', '/ops/relay', tokens.dcc)).body as { backlog: number }).backlog === 0, 30_000, 'the relay to pass every event');
-      expect(received).toEqual([
-        { type: 'ReleaseDue', key: 'releases' },
-        { type: 'ReleaseCut', key: 'releases' },
-        { type: 'ReleaseCut', key: 'releases' },
-      ]);
-    } finally {
-      await reader.stop();
-      await kafka.disconnect();
-    }
+    expect(await publicationEvents(publication, tokens.dcc, 3)).toEqual([
+      { type: 'ReleaseDue', key: 'releases' },
+      { type: 'ReleaseCut', key: 'releases' },
+      { type: 'ReleaseCut', key: 'releases' },
+    ]);
   });
 
   it('never showed SECAS anything of an unpublished item, in any format, count or diff', () => {

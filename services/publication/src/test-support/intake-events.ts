@@ -3,77 +3,25 @@ import {
   DataRequestIssuedData,
   DataRequestOverdueData,
   PartyDetailsChangedData,
-  eventSchemaErrors,
   PartyRegisteredData,
   RegisteredPartyType,
   SubmissionRecordedData,
 } from '@smi/contracts';
-import { KafkaClient, MessageProducer, topicName } from '@smi/kafka';
-import { testKafkaBrokers, uniqueName } from '@smi/testing';
 import { randomUUID } from 'node:crypto';
+import { PublisherTopic } from './publisher-topic';
 
 /*
- * Intake's events as intake publishes them on intake.events (CloudEvents headers, the data as JSON keyed by
- * stream), each checked against its contract before it is sent: what publication consumes in these tests is what
- * the real intake service would send. Only what releases read: parties, submissions recorded, data requests.
+ * Intake's events as intake publishes them on intake.events (publisher-topic.ts), each checked against its contract
+ * before it is sent: what publication consumes in these tests is what the real intake service would send. Only what
+ * releases read: parties, submissions recorded, data requests.
  */
 
 const ADMIN = { userId: 'dcc-admin', partyId: 'DCC', partyType: 'dcc', roles: ['registry.admin'] };
 
-export interface IntakeEvent {
-  type: string;
-  data: object;
-}
-
-export class IntakeTopic {
-  private readonly client = new KafkaClient({ brokers: testKafkaBrokers(), clientId: uniqueName('intake-fake') });
-  private producer?: MessageProducer;
-  private readonly versions = new Map<string, number>();
-  private position = 0;
-  /** Every message sent. */
-  readonly sent: Array<{ key: string; value: string; headers: Record<string, string> }> = [];
-
-  constructor(private readonly topicPrefix: string) {}
-
-  get topic(): string {
-    return topicName(this.topicPrefix, 'intake.events');
-  }
-
-  async send(streamId: string, events: IntakeEvent[]): Promise<void> {
-    this.producer ??= await this.client.producer();
-    const messages = events.map((event) => {
-      const errors = eventSchemaErrors('intake', event.type, 1, event.data);
-      if (errors.length > 0) throw new Error(`test event ${event.type} breaks intake's contract: ${errors.join('; ')}`);
-      const version = (this.versions.get(streamId) ?? 0) + 1;
-      this.versions.set(streamId, version);
-      this.position += 1;
-      return {
-        key: streamId,
-        value: JSON.stringify(event.data),
-        headers: {
-          ce_specversion: '1.0',
-          ce_id: randomUUID(),
-          ce_type: event.type,
-          ce_source: 'urn:smi:service:intake',
-          ce_subject: streamId,
-          ce_time: new Date().toISOString(),
-          'content-type': 'application/json',
-          correlation_id: `req-${randomUUID()}`,
-          actor: JSON.stringify(ADMIN),
-          stream_version: String(version),
-          schema_version: '1',
-          event_position: String(this.position),
-        },
-      };
-    });
-    this.sent.push(...messages);
-    await this.producer.send(this.topic, messages);
-  }
-
-  /** The same messages again, as a relay repeating a batch would send them. */
-  async resend(messages: Array<{ key: string; value: string; headers: Record<string, string> }>): Promise<void> {
-    this.producer ??= await this.client.producer();
-    await this.producer.send(this.topic, messages);
+/** Sends intake's events to `<prefix>.intake.events` as intake's relay would, one builder a kind of event. */
+export class IntakeTopic extends PublisherTopic {
+  constructor(topicPrefix: string) {
+    super(topicPrefix, 'intake', () => ({ correlationId: `req-${randomUUID()}`, actor: ADMIN }));
   }
 
   async registerParty(partyId: string, name: string, partyType: RegisteredPartyType): Promise<void> {
@@ -117,10 +65,5 @@ export class IntakeTopic {
     await this.send(`submission-${submissionId}`, [{ type: 'SubmissionRecorded', data: recorded }]);
     const fulfilled: DataRequestFulfilledData = { requestId, providerPartyId, submissionId, receivedAt, late, fulfilledAt: receivedAt };
     await this.send(`data-request-${requestId}`, [{ type: 'DataRequestFulfilled', data: fulfilled }]);
-  }
-
-  async close(): Promise<void> {
-    await this.producer?.disconnect();
-    await this.client.disconnect();
   }
 }

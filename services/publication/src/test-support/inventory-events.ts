@@ -1,7 +1,6 @@
 import {
   DevicePreNotifiedData,
   DeviceStatusChangedData,
-  eventSchemaErrors,
   EsmeVariantCorrectedData,
   InventoryDeviceDetails,
   InventorySmiStatus,
@@ -9,81 +8,28 @@ import {
   ResponsibleSupplierChangedData,
   ServiceRequestRefusedData,
 } from '@smi/contracts';
-import { KafkaClient, MessageProducer, topicName } from '@smi/kafka';
-import { testKafkaBrokers, uniqueName } from '@smi/testing';
+import { Actor } from '@smi/event-store';
 import { randomUUID } from 'node:crypto';
+import { PublishedEvent, PublisherTopic } from './publisher-topic';
 
 /*
- * The inventory's device events as the inventory publishes them on inventory.events (CloudEvents headers, the
- * data as JSON keyed by stream `device-<Device ID>`), each checked against its contract before it is sent: what
- * publication consumes in these tests is what the real inventory service would send.
+ * The inventory's device events as the inventory publishes them on inventory.events (publisher-topic.ts, streams
+ * `device-<Device ID>`), each checked against its contract before it is sent: what publication consumes in these
+ * tests is what the real inventory service would send.
  */
 
-export interface InventoryEvent {
-  type: string;
-  data: object;
-}
+export type InventoryEvent = PublishedEvent;
 
 const DSP = { userId: 'dsp-integration', partyId: 'DSP', partyType: 'dsp', roles: [] };
 
-/** Sends events to `<prefix>.inventory.events` with the headers the inventory's relay writes. */
-export class InventoryTopic {
-  private readonly client = new KafkaClient({ brokers: testKafkaBrokers(), clientId: uniqueName('inventory-fake') });
-  private producer?: MessageProducer;
-  private readonly versions = new Map<string, number>();
-  private position = 0;
-  /** Every message sent. */
-  readonly sent: Array<{ key: string; value: string; headers: Record<string, string> }> = [];
-
-  constructor(private readonly topicPrefix: string) {}
-
-  get topic(): string {
-    return topicName(this.topicPrefix, 'inventory.events');
-  }
-
-  /** Appends the events to the inventory's stream `streamId` (`device-<Device ID>`), in order. */
-  async send(streamId: string, events: InventoryEvent[]): Promise<string[]> {
-    this.producer ??= await this.client.producer();
-    const messages = events.map((event) => {
-      const errors = eventSchemaErrors('inventory', event.type, 1, event.data);
-      if (errors.length > 0) throw new Error(`test event ${event.type} breaks the inventory's contract: ${errors.join('; ')}`);
-      const version = (this.versions.get(streamId) ?? 0) + 1;
-      this.versions.set(streamId, version);
-      this.position += 1;
-      const sender = (event.data as { sender: object }).sender;
-      return {
-        key: streamId,
-        value: JSON.stringify(event.data),
-        headers: {
-          ce_specversion: '1.0',
-          ce_id: randomUUID(),
-          ce_type: event.type,
-          ce_source: 'urn:smi:service:inventory',
-          ce_subject: streamId,
-          ce_time: new Date().toISOString(),
-          'content-type': 'application/json',
-          correlation_id: (event.data as { requestId: string }).requestId,
-          actor: JSON.stringify(sender),
-          stream_version: String(version),
-          schema_version: '1',
-          event_position: String(this.position),
-        },
-      };
+/** Sends events to `<prefix>.inventory.events` as the inventory's relay would. */
+export class InventoryTopic extends PublisherTopic {
+  constructor(topicPrefix: string) {
+    // A device event is the answer to a Service Request or DSP report: its RequestID and sender are the audit headers.
+    super(topicPrefix, 'inventory', (event) => {
+      const { requestId, sender } = event.data as { requestId: string; sender: Actor };
+      return { correlationId: requestId, actor: sender };
     });
-    this.sent.push(...messages);
-    await this.producer.send(this.topic, messages);
-    return messages.map((m) => m.headers.ce_id);
-  }
-
-  /** Messages as given, for a test that sends what the inventory never would. */
-  async sendRaw(messages: Array<{ key: string; value: string; headers: Record<string, string> }>): Promise<void> {
-    this.producer ??= await this.client.producer();
-    await this.producer.send(this.topic, messages);
-  }
-
-  async close(): Promise<void> {
-    await this.producer?.disconnect();
-    await this.client.disconnect();
   }
 }
 

@@ -1,3 +1,4 @@
+import { PARTY_TYPES, PartyType } from '@smi/auth';
 import { loadConfig } from '@smi/config';
 import { NestTestApp, startNestTestApp, testKafkaBrokers } from '@smi/testing';
 import { AppModule, AppOptions } from '../app.module';
@@ -12,7 +13,7 @@ export interface PublicationTestOptions extends AppOptions {
 
 /**
  * The publication service on its real platform (PostgreSQL, Kafka, its projections and its consumers of
- * verification.events and intake.events), in this process. Each call gets its own database and topic prefix.
+ * verification.events, inventory.events and intake.events), in this process. Each call gets its own database and topic prefix.
  */
 export function startPublicationTestApp(label: string, options: PublicationTestOptions = {}): Promise<PublicationTestApp> {
   const { env, ...appOptions } = options;
@@ -29,4 +30,26 @@ export function startPublicationTestApp(label: string, options: PublicationTestO
       }),
     imports: (settings) => [AppModule.register(settings, appOptions)],
   });
+}
+
+export interface PublicationTokens {
+  /** One caller of each party type, without roles: DCC as party `DCC`, every other as `<TYPE>-1` unless named. */
+  byPartyType: Record<PartyType, string>;
+  /** DCC with `registry.admin`: cuts releases, keeps the list of network parties. */
+  registrar: string;
+  /** DCC with `operator`: rebuilds read models. */
+  operator: string;
+}
+
+/** The callers publication's tests ask as; `parties` names the party of a type when a test needs a particular one. */
+export async function publicationTokens(publication: PublicationTestApp, parties: Partial<Record<PartyType, string>> = {}): Promise<PublicationTokens> {
+  const byPartyType = {} as Record<PartyType, string>;
+  for (const partyType of PARTY_TYPES) {
+    byPartyType[partyType] = await publication.token({ party: parties[partyType] ?? (partyType === 'dcc' ? 'DCC' : `${partyType.toUpperCase()}-1`), partyType });
+  }
+  return {
+    byPartyType,
+    registrar: await publication.token({ party: 'DCC', partyType: 'dcc', roles: ['registry.admin'] }),
+    operator: await publication.token({ party: 'DCC', partyType: 'dcc', roles: ['operator'] }),
+  };
 }

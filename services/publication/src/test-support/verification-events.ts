@@ -2,7 +2,6 @@ import {
   CanonicalDevice,
   CaseOpenedData,
   CaseVerifiedData,
-  eventSchemaErrors,
   FixAttachedData,
   FixConfirmedData,
   ItemPublishableData,
@@ -13,84 +12,32 @@ import {
   MakeChangedData,
   ModelAddedData,
   ModelAliasAddedData,
+  ModelChangedData,
   PublishedItemData,
   RevisionReceivedData,
 } from '@smi/contracts';
-import { KafkaClient, MessageProducer, topicName } from '@smi/kafka';
-import { testKafkaBrokers, uniqueName } from '@smi/testing';
 import { randomUUID } from 'node:crypto';
+import { PublishedEvent, PublisherTopic } from './publisher-topic';
 
 /*
- * Verification's events as verification publishes them on verification.events (CloudEvents headers, the data as
- * JSON keyed by stream), each checked against its contract before it is sent: what publication consumes in
- * these tests is what the real verification service would send.
+ * Verification's events as verification publishes them on verification.events (publisher-topic.ts), each checked
+ * against its contract before it is sent: what publication consumes in these tests is what the real verification
+ * service would send.
  */
 
 export const VERIFIER = { userId: 'dcc-verifier-1', partyId: 'DCC', partyType: 'dcc', roles: ['verifier'] };
 const SYSTEM = { userId: 'verification-service', partyId: 'DCC', partyType: 'dcc', roles: [] };
 
-export interface VerificationEvent {
-  type: string;
-  data: object;
-}
+export type VerificationEvent = PublishedEvent;
 
-/** Sends events to `<prefix>.verification.events` with the headers verification's relay writes. */
-export class VerificationTopic {
-  private readonly client = new KafkaClient({ brokers: testKafkaBrokers(), clientId: uniqueName('verification-fake') });
-  private producer?: MessageProducer;
-  private readonly versions = new Map<string, number>();
-  private position = 0;
-  /** Every message sent, for tests that send one again. */
-  readonly sent: Array<{ key: string; value: string; headers: Record<string, string> }> = [];
-
-  constructor(private readonly topicPrefix: string) {}
-
-  get topic(): string {
-    return topicName(this.topicPrefix, 'verification.events');
-  }
-
-  /** Appends the events to verification's stream `streamId` (`case-<id>`, `catalogue-make-<id>`), in order. */
-  async send(streamId: string, events: VerificationEvent[]): Promise<string[]> {
-    this.producer ??= await this.client.producer();
-    const messages = events.map((event) => {
-      const errors = eventSchemaErrors('verification', event.type, 1, event.data);
-      if (errors.length > 0) throw new Error(`test event ${event.type} breaks verification's contract: ${errors.join('; ')}`);
-      const version = (this.versions.get(streamId) ?? 0) + 1;
-      this.versions.set(streamId, version);
-      this.position += 1;
-      return {
-        key: streamId,
-        value: JSON.stringify(event.data),
-        headers: {
-          ce_specversion: '1.0',
-          ce_id: randomUUID(),
-          ce_type: event.type,
-          ce_source: 'urn:smi:service:verification',
-          ce_subject: streamId,
-          ce_time: new Date().toISOString(),
-          'content-type': 'application/json',
-          correlation_id: (event.data as { correlationId?: string }).correlationId ?? `catalogue-${this.position}`,
-          actor: JSON.stringify(VERIFIER),
-          stream_version: String(version),
-          schema_version: '1',
-          event_position: String(this.position),
-        },
-      };
-    });
-    this.sent.push(...messages);
-    await this.producer.send(this.topic, messages);
-    return messages.map((m) => m.headers.ce_id);
-  }
-
-  /** The same messages again, as a relay repeating a batch would send them. */
-  async resend(messages: Array<{ key: string; value: string; headers: Record<string, string> }>): Promise<void> {
-    this.producer ??= await this.client.producer();
-    await this.producer.send(this.topic, messages);
-  }
-
-  async close(): Promise<void> {
-    await this.producer?.disconnect();
-    await this.client.disconnect();
+/** Sends events to `<prefix>.verification.events` as verification's relay would (streams `case-<id>`, `catalogue-make-<id>`). */
+export class VerificationTopic extends PublisherTopic {
+  constructor(topicPrefix: string) {
+    // A case event carries its request's correlation id; the catalogue's events carry none in their data.
+    super(topicPrefix, 'verification', (event, position) => ({
+      correlationId: (event.data as { correlationId?: string }).correlationId ?? `catalogue-${position}`,
+      actor: VERIFIER,
+    }));
   }
 }
 
@@ -124,6 +71,10 @@ export function makeAliasAdded(makeId: string, alias: string): VerificationEvent
 
 export function modelAdded(makeId: string, modelId: string, name: string, aliases: string[] = [], smiModelId: string | null = null): VerificationEvent {
   return { type: 'ModelAdded', data: { makeId, modelId, name, aliases, smiModelId, addedAt: tick() } satisfies ModelAddedData };
+}
+
+export function modelChanged(makeId: string, modelId: string, name: string, previous: string, smiModelId: string | null = null): VerificationEvent {
+  return { type: 'ModelChanged', data: { makeId, modelId, name, smiModelId, previous: { name: previous, smiModelId }, changedAt: tick() } satisfies ModelChangedData };
 }
 
 export function modelAliasAdded(makeId: string, modelId: string, alias: string): VerificationEvent {
@@ -308,4 +259,23 @@ export function fixConfirmed(caseId: string, fixingFirmwareVersion: string | nul
     confirmation: { via: 'confirmation', partyId: PROVIDER, userId: 'nw-user', note: null, confirmedAt: tick() },
   };
   return { type: 'FixConfirmed', data };
+}
+
+// A case through verification, as the specs set their scenes ------------------------------------------------
+
+/** A provider's item opened, claimed, verified as `canonical` and ItemVerified (version 1); never publishable (no fix, say). */
+export function verifiedItemCase(caseId: string, content: ItemContent, canonical: CanonicalDevice): VerificationEvent[] {
+  return [itemCaseOpened(caseId, content), caseClaimed(caseId), caseVerified(caseId, canonical), itemVerified(caseId, 1, publishedItem(caseId, canonical, content))];
+}
+
+/**
+ * A provider's item through verification to publication: opened, claimed, verified as `canonical`, ItemVerified
+ * (version 1), ItemPublishable (2). With a fixing firmware, verification learns it from the accountable party's
+ * confirmation (FixConfirmed, before ItemVerified), and the item's fix names it.
+ */
+export function publishedItemCase(caseId: string, content: ItemContent, canonical: CanonicalDevice, fixingFirmwareVersion: string | null = null): VerificationEvent[] {
+  const plain = publishedItem(caseId, canonical, content);
+  const item: PublishedItemData = { ...plain, fix: plain.fix && { ...plain.fix, fixingFirmwareVersion } };
+  const confirmed = fixingFirmwareVersion === null ? [] : [fixConfirmed(caseId, fixingFirmwareVersion)];
+  return [itemCaseOpened(caseId, content), caseClaimed(caseId), caseVerified(caseId, canonical), ...confirmed, itemVerified(caseId, 1, item), itemPublishable(caseId, 2, item)];
 }
