@@ -20,6 +20,7 @@ import {
   brokers,
   buildServices,
   databaseUrlFor,
+  deleteTopics,
   dropDatabaseAndTopics,
   memoryKb,
   migrateService,
@@ -46,6 +47,9 @@ const { values: args } = parseArgs({
     env: { type: 'string', multiple: true, default: [] },
     'no-build': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    // Diagnosis: a database kept by an earlier run (--keep) with the same --items and --feed-items; no seed, no
+    // catch-up, no feed: only search, DMC check and export are measured.
+    database: { type: 'string' },
   },
 });
 const ITEMS = Number(args.items);
@@ -67,7 +71,7 @@ if (!(PUBLISHED_SHARE > 0 && PUBLISHED_SHARE < 1)) throw new Error('--published 
 
 const TARGETS = { catchUpPerSecond: 10_000, searchP99Ms: 25, searchesPerSecond: 2_000, exportSeconds: 60, exportRssMb: 300 };
 
-const databaseName = `bench_publication_${runId}`.toLowerCase();
+const databaseName = args.database ?? `bench_publication_${runId}`.toLowerCase();
 const topicPrefix = `bench_pub_${runId}`;
 const settings = loadConfig(CommonSettings, {});
 
@@ -502,17 +506,21 @@ class Counts {
   readonly all = new Int32Array(MODELS.length * FIRMWARE_PER_MODEL);
   readonly published = new Int32Array(MODELS.length * FIRMWARE_PER_MODEL);
 
+  /** Every event stored or sent, by type. */
   event(e: VerificationEvent): void {
     this.byType.set(e.type, (this.byType.get(e.type) ?? 0) + 1);
-    if (e.streamId.startsWith('case-')) this.caseEvents += 1;
-    else this.catalogue += 1;
-    if (e.type === 'ItemPublishable') this.publishable += 1;
+    if (!e.streamId.startsWith('case-')) this.catalogue += 1;
   }
 
+  /** An item: its case's events (caseEvents: opened, and verified with one or two events for publication) and its combination. */
   item(it: Item): void {
+    this.caseEvents += it.itemClass === 'queued' ? 1 : it.itemClass === 'verified-unfixed' ? 3 : 4;
     const slot = it.model.index * FIRMWARE_PER_MODEL + it.firmwareIndex;
     this.all[slot] += 1;
-    if (it.itemClass === 'published') this.published[slot] += 1;
+    if (it.itemClass === 'published') {
+      this.publishable += 1;
+      this.published[slot] += 1;
+    }
   }
 
   get events(): number {
@@ -952,8 +960,15 @@ async function main(): Promise<void> {
   let service: ServiceProcess | undefined;
   const db = new Client({ connectionString: databaseUrl, application_name: BENCH_APPLICATION_NAME });
   try {
-    migrateService('publication', publicationEnv(databaseUrl, 3003));
-    await seed(databaseUrl, counts, print);
+    if (args.database) {
+      // What that run stored, recounted: every item's attributes are a function of its number.
+      counts.catalogue = catalogueEvents().length;
+      for (let i = 0; i < ITEMS + FEED_ITEMS; i++) counts.item(item(i));
+      print(`reusing database ${databaseName} (${fmt(ITEMS + FEED_ITEMS)} items, ${fmt(counts.publishable)} published): catch-up and feed are not measured`);
+    } else {
+      migrateService('publication', publicationEnv(databaseUrl, 3003));
+      await seed(databaseUrl, counts, print);
+    }
     await db.connect();
 
     // 1. Catch-up: the service starts on the seeded store; its projection runner creates the read models and applies
@@ -971,6 +986,7 @@ async function main(): Promise<void> {
     const expected = counts.expected();
     const finishedAt = await waitForReadModels(db, expected, spawned, service, 6 * 3600_000);
     const catchUp = await catchUpCpu.stop();
+    if (!args.database) {
     const seconds = Math.max(...finishedAt.values()) / 1000;
     const perSecond = counts.events / seconds;
     print(`service ready (answering /health) ${fmt((ready - spawned) / 1000, 1)} s after its start; RSS ${fmt(memoryKb(pid, 'VmRSS') / 1024)} MB`);
@@ -983,9 +999,10 @@ async function main(): Promise<void> {
       print(`    ${name}: ${fmt(n)} events applied, done after ${fmt(at, 1)} s (${fmt(n / at)}/s)`);
     }
     print(`    CPU per store event: service ${perUnit(catchUp.service, counts.events)}, PostgreSQL ${perUnit(catchUp.postgres, counts.events)} (${fmt(catchUp.service, 1)} s and ${fmt(catchUp.postgres, 1)} s in all)`);
+    }
 
     // 2. A slice through Kafka, end to end: verification.events → the feed consumer (inbox, copies) → the projections.
-    if (PHASES.has('feed') && FEED_ITEMS > 0) {
+    if (PHASES.has('feed') && FEED_ITEMS > 0 && !args.database) {
       const before = counts.expected();
       const [{ max: lastPosition }] = (await db.query<{ max: string }>(`SELECT coalesce(max(position), 0)::text AS max FROM events`)).rows;
       const kafka = new Kafka({ clientId: `bench-${runId}`, brokers, logLevel: logLevel.NOTHING });
@@ -998,6 +1015,7 @@ async function main(): Promise<void> {
       for (let i = ITEMS; i < ITEMS + FEED_ITEMS; i++) {
         const it = item(i);
         counts.item(it);
+        sliceCounts.item(it);
         const events = caseEvents(it);
         for (const e of [events.opened, ...events.verified]) {
           counts.event(e);
@@ -1073,7 +1091,8 @@ async function main(): Promise<void> {
   } finally {
     await db.end().catch(() => undefined);
     if (service) await stopService(service.child, 30_000);
-    if (args.keep) print(`kept: database ${databaseName}, topics ${topicPrefix}.*`);
+    if (args.keep) print(`kept: database ${databaseName}, topics ${topicPrefix}.*; drop it by hand, or reuse it with --database=${databaseName}`);
+    else if (args.database) await deleteTopics(topicPrefix);
     else await dropDatabaseAndTopics(databaseName, topicPrefix);
   }
 }

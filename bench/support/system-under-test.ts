@@ -44,6 +44,11 @@ export async function adminQuery(sql: string): Promise<void> {
 /** What a run leaves behind: its database and every topic under its prefix. */
 export async function dropDatabaseAndTopics(databaseName: string, topicPrefix: string): Promise<void> {
   await adminQuery(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
+  await deleteTopics(topicPrefix);
+}
+
+/** Every topic under a run's prefix. */
+export async function deleteTopics(topicPrefix: string): Promise<void> {
   const kafka = new Kafka({ clientId: 'bench-cleanup', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
