@@ -897,6 +897,7 @@ function currentQuarter(): string {
 async function exportFullEdition(service: ServiceProcess, dcc: string, print: (line: string) => void): Promise<void> {
   const pid = service.child.pid!;
   const label = currentQuarter();
+  const atRest = memoryKb(pid, 'VmRSS') / 1024;
   const cutCpu = await CpuMeter.start(pid, databaseName);
   const cutMemory = new PeakMemory(pid);
   const cutStarted = performance.now();
@@ -912,9 +913,11 @@ async function exportFullEdition(service: ServiceProcess, dcc: string, print: (l
   if (cut.status !== 201) throw new Error(`POST /releases {label: ${label}} answered ${cut.status}: ${cutBody.slice(0, 500)}`);
   const release = JSON.parse(cutBody) as { number: number } & Record<string, unknown>;
   print(
-    `release ${release.number} (${label}) cut in ${fmt(cutSeconds, 1)} s; service CPU ${fmt(cutUsed.service, 1)} s, PostgreSQL ${fmt(cutUsed.postgres, 1)} s; service peak RSS ${fmt(Math.max(cutPeak.hwmMb, cutPeak.sampledMb))} MB`,
+    `release ${release.number} (${label}) cut in ${fmt(cutSeconds, 1)} s; service CPU ${fmt(cutUsed.service, 1)} s, PostgreSQL ${fmt(cutUsed.postgres, 1)} s; ` +
+      `service RSS ${fmt(atRest)} MB before, peak ${fmt(Math.max(cutPeak.hwmMb, cutPeak.sampledMb))} MB`,
   );
   for (const format of ['csv', 'xlsx'] as const) {
+    const before = memoryKb(pid, 'VmRSS') / 1024;
     const memory = new PeakMemory(pid);
     const cpu = await CpuMeter.start(pid, databaseName);
     const started = performance.now();
@@ -936,7 +939,7 @@ async function exportFullEdition(service: ServiceProcess, dcc: string, print: (l
     const verdict = seconds < TARGETS.exportSeconds && peakMb < TARGETS.exportRssMb ? 'met' : 'MISSED';
     print(
       `export DCC edition as ${format}: ${fmt(bytes / 1024 ** 2, 1)} MiB${format === 'csv' ? `, ${fmt(lines)} lines` : ''} in ${fmt(seconds, 1)} s (first byte after ${fmt(firstByte)} ms); ` +
-        `service peak RSS (VmHWM${memory.resetWorked ? ', reset at the start' : ''}) ${fmt(peak.hwmMb)} MB, sampled ${fmt(peak.sampledMb)} MB ` +
+        `service RSS ${fmt(before)} MB before, peak (VmHWM${memory.resetWorked ? ', reset at the start' : ''}) ${fmt(peak.hwmMb)} MB, sampled ${fmt(peak.sampledMb)} MB ` +
         `(targets < ${TARGETS.exportSeconds} s, < ${TARGETS.exportRssMb} MB): ${verdict}`,
     );
     print(`    CPU: service ${fmt(used.service, 1)} s, PostgreSQL ${fmt(used.postgres, 1)} s`);
