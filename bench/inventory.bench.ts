@@ -9,16 +9,15 @@
 import { mintLocalToken } from '@smi/auth';
 import { CommonSettings, loadConfig } from '@smi/config';
 import { Kafka, logLevel, type Consumer, type Producer } from 'kafkajs';
-import { writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { fmt, percentile } from './support/measure';
+import { CpuMeter, PeakMemory, perUnit } from './support/process-meters';
 import {
   brokers,
   buildServices,
-  cpuSeconds,
   databaseUrlFor,
   dropDatabaseAndTopics,
   memoryKb,
@@ -174,36 +173,6 @@ function migrate(databaseUrl: string): void {
 }
 
 /**
- * Peak resident memory of a phase: the kernel's high-water mark (VmHWM), reset at the start of the phase through
- * /proc/<pid>/clear_refs, and a 100 ms RSS sample as a cross-check where the reset is not allowed.
- */
-class PeakMemory {
-  private peakKb = 0;
-  private readonly timer: NodeJS.Timeout;
-  readonly resetWorked: boolean;
-
-  constructor(private readonly pid: number) {
-    let reset = true;
-    try {
-      writeFileSync(`/proc/${pid}/clear_refs`, '5');
-    } catch {
-      reset = false;
-    }
-    this.resetWorked = reset;
-    this.timer = setInterval(() => {
-      const rss = memoryKb(pid, 'VmRSS');
-      if (Number.isFinite(rss)) this.peakKb = Math.max(this.peakKb, rss);
-    }, 100);
-  }
-
-  stop(): { hwmMb: number; sampledMb: number } {
-    clearInterval(this.timer);
-    this.peakKb = Math.max(this.peakKb, memoryKb(this.pid, 'VmRSS'));
-    return { hwmMb: memoryKb(this.pid, 'VmHWM') / 1024, sampledMb: this.peakKb / 1024 };
-  }
-}
-
-/**
  * The outbox relay reads only events of transactions older than the oldest transaction in flight on the WHOLE
  * PostgreSQL server (pg_snapshot_xmin, see docs/architecture.md), so a long transaction in any other database
  * holds back every response. This samples the oldest writing transaction outside the bench's database, so a
@@ -234,52 +203,6 @@ class ForeignTransactions {
     return this.oldestMs;
   }
 }
-
-/**
- * CPU used during a phase by the service process and by the PostgreSQL backends serving its database: a measure
- * of cost per command that other work on the machine disturbs far less than elapsed time does. Backends are
- * sampled every 500 ms, so one that the pool closes during the phase still counts up to its last sample.
- */
-class CpuMeter {
-  private readonly service: number;
-  /** Per backend pid: CPU seconds when first seen, and at the last sample. */
-  private readonly backends = new Map<number, { first: number; last: number }>();
-  private readonly client = new Client({ connectionString: serverUrl });
-  private timer?: NodeJS.Timeout;
-
-  private constructor(private readonly pid: number) {
-    this.service = cpuSeconds(pid);
-  }
-
-  static async start(pid: number): Promise<CpuMeter> {
-    const meter = new CpuMeter(pid);
-    await meter.client.connect();
-    await meter.sample(true);
-    meter.timer = setInterval(() => void meter.sample(false).catch(() => undefined), 500);
-    return meter;
-  }
-
-  private async sample(initial: boolean): Promise<void> {
-    const { rows } = await this.client.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()`, [databaseName]);
-    for (const { pid } of rows) {
-      const used = cpuSeconds(pid);
-      const known = this.backends.get(pid);
-      if (known) known.last = Math.max(known.last, used);
-      else this.backends.set(pid, { first: initial ? used : 0, last: used });
-    }
-  }
-
-  async stop(): Promise<{ service: number; postgres: number }> {
-    clearInterval(this.timer);
-    await this.sample(false);
-    await this.client.end();
-    let postgres = 0;
-    for (const { first, last } of this.backends.values()) postgres += last - first;
-    return { service: cpuSeconds(this.pid) - this.service, postgres };
-  }
-}
-
-const perItem = (seconds: number, items: number) => `${fmt((seconds * 1e6) / items)} µs`;
 
 function token(sub: string, party: string, partyType: 'dcc' | 'supplier'): Promise<string> {
   return mintLocalToken({
@@ -412,7 +335,7 @@ async function main(): Promise<void> {
     if (PHASES.has('a')) {
       const first = BULK_ROWS + 1;
       const memory = new PeakMemory(pid);
-      const cpu = await CpuMeter.start(pid);
+      const cpu = await CpuMeter.start(pid, databaseName);
       const started = performance.now();
       const ids: string[] = [];
       const chunk = 5_000;
@@ -437,7 +360,7 @@ async function main(): Promise<void> {
       print(`    completions: ${fmt(overall)}/s overall, ${fmt(steady)}/s sustained (10th→90th percentile of completions) (target ≥ ${fmt(TARGETS.sustained)}/s): ${steady >= TARGETS.sustained ? 'met' : 'MISSED'}`);
       print(`    answers: ${[...responses.codes.entries()].map(([code, n]) => `${code} ${fmt(n)}`).join(', ')}${i0 === COMMANDS ? '' : ' (expected every one I0)'}`);
       print(`    service peak memory (VmHWM${memory.resetWorked ? ', reset at the start of the phase' : ', since start'}): ${fmt(peak.hwmMb)} MB; sampled RSS peak ${fmt(peak.sampledMb)} MB`);
-      print(`    CPU per command: service ${perItem(used.service, COMMANDS)}, PostgreSQL ${perItem(used.postgres, COMMANDS)}`);
+      print(`    CPU per command: service ${perUnit(used.service, COMMANDS)}, PostgreSQL ${perUnit(used.postgres, COMMANDS)}`);
     }
 
     // (b) Latency at a paced PACED_RATE/s: each command's time from produce to its response arriving here.
@@ -488,7 +411,7 @@ async function main(): Promise<void> {
       for (let i = 1; i <= BULK_ROWS; i++) lines.push(`${deviceId(i)},${modelLetter(i)}D`);
       const file = Buffer.from(`${lines.join('\r\n')}\r\n`, 'utf8');
       const memory = new PeakMemory(pid);
-      const cpu = await CpuMeter.start(pid);
+      const cpu = await CpuMeter.start(pid, databaseName);
       const started = performance.now();
       const upload = await fetch(`${service.url}/bulk-corrections`, {
         method: 'POST',
@@ -510,7 +433,7 @@ async function main(): Promise<void> {
       const seconds = (finished - started) / 1000;
       print(`(c) bulk correction of ${fmt(BULK_ROWS)} rows (${fmt(file.length / 1024 ** 2, 1)} MiB): upload answered 202 after ${fmt((answered - started) / 1000, 1)} s, job ${String(job.status)} after ${fmt(seconds, 1)} s = ${fmt(BULK_ROWS / seconds)} rows/s (target < ${TARGETS.bulkSeconds} s): ${seconds < TARGETS.bulkSeconds && job.status === 'completed' ? 'met' : 'MISSED'}`);
       print(`    counts: ${JSON.stringify(job.counts)}, repeated ${String(job.repeated)}`);
-      print(`    CPU per row: service ${perItem(used.service, BULK_ROWS)}, PostgreSQL ${perItem(used.postgres, BULK_ROWS)}`);
+      print(`    CPU per row: service ${perUnit(used.service, BULK_ROWS)}, PostgreSQL ${perUnit(used.postgres, BULK_ROWS)}`);
       print(`    service peak memory (VmHWM): ${fmt(peak.hwmMb)} MB; sampled RSS peak ${fmt(peak.sampledMb)} MB (target < ${TARGETS.memoryMb} MB): ${Math.max(peak.hwmMb, peak.sampledMb) < TARGETS.memoryMb ? 'met' : 'MISSED'}`);
       if (!relayHolder) {
         const relay = await waitForRelay(service.url, dcc, 600_000);

@@ -44,6 +44,11 @@ export async function adminQuery(sql: string): Promise<void> {
 /** What a run leaves behind: its database and every topic under its prefix. */
 export async function dropDatabaseAndTopics(databaseName: string, topicPrefix: string): Promise<void> {
   await adminQuery(`DROP DATABASE IF EXISTS "${databaseName}" WITH (FORCE)`);
+  await deleteTopics(topicPrefix);
+}
+
+/** Every topic under a run's prefix. */
+export async function deleteTopics(topicPrefix: string): Promise<void> {
   const kafka = new Kafka({ clientId: 'bench-cleanup', brokers, logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
@@ -97,16 +102,19 @@ export interface ServiceProcess {
 
 /**
  * Starts the compiled service `name` on a free port with the environment `envFor(port)` and waits until its
- * /health answers ready; a service that does not is killed and its last output is in the error.
+ * /health answers ready; a service that does not is killed and its last output is in the error. `onSpawn` sees the
+ * process as soon as it exists, for a measurement that must include the service's start (its work begins before
+ * it answers /health, e.g. projections catching up).
  */
 export async function startService(
   name: string,
   envFor: (port: number) => NodeJS.ProcessEnv,
-  options: { readyWithinMs: number; outputChunksKept: number },
+  options: { readyWithinMs: number; outputChunksKept: number; onSpawn?: (child: ChildProcess) => void },
 ): Promise<ServiceProcess> {
   const port = await freePort();
   const { command, args } = serviceCommand(name);
   const child = spawn(command, args, { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: envFor(port) });
+  options.onSpawn?.(child);
   const output: string[] = [];
   const keep = (chunk: Buffer) => {
     output.push(chunk.toString());
