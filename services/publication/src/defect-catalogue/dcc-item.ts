@@ -12,7 +12,7 @@ import {
   ItemWithdrawnData,
   RevisionReceivedData,
 } from '@smi/contracts';
-import { firmwareKey, identifierSortKey, spellingKey } from './keys';
+import { firmwareKey, identifierSortKey, matchKeysOf, spellingKey } from './keys';
 
 /*
  * DCC's view of one case (SECMP0137 §4.3, R7: DCC sees every item, unverified and unfixed included): its
@@ -71,6 +71,7 @@ export interface DccItem extends DccContent {
   sort_model: string;
   sort_firmware: string;
   sort_identifier: string;
+  match_keys: string[];
 }
 
 /** The events the view is folded from, as verification published them. */
@@ -161,6 +162,7 @@ function opened(data: CaseOpenedData): DccItem {
     sort_model: '',
     sort_firmware: '',
     sort_identifier: '',
+    match_keys: [],
   };
 }
 
@@ -316,5 +318,14 @@ function withKeys(item: DccItem): DccItem {
     sort_model: model_key ?? submitted_model_key ?? '',
     sort_firmware: firmware_key ?? '',
     sort_identifier: identifierSortKey(item.identifier),
+    match_keys: matchKeysOf({
+      makeId: item.make_id,
+      makeKey: make_key,
+      submittedMakeKey: submitted_make_key,
+      modelId: item.model_id,
+      modelKey: model_key,
+      submittedModelKey: submitted_model_key,
+      firmwareKey: firmware_key,
+    }),
   };
 }

@@ -63,7 +63,8 @@ const DCC_ITEMS: FoldedRows<DccItem> = {
  */
 export const dccItemsProjection: Projection = {
   name: 'dcc_items',
-  version: 1,
+  // 2: match_keys for make, model and firmware (search-columns.ts); a deployment at 1 rebuilds beside the live table.
+  version: 2,
   eventTypes: [...DCC_ITEM_EVENT_TYPES],
 
   async createSchema(manager: EntityManager, table: string) {

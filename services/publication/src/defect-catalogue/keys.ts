@@ -20,3 +20,52 @@ export const NO_IDENTIFIER = '9223372036854775807';
 export function identifierSortKey(identifier: string | null): string {
   return identifier !== null && /^[0-9]{1,18}$/.test(identifier) ? BigInt(identifier).toString() : NO_IDENTIFIER;
 }
+
+/** The catalogue ids and spelling keys of a make or a model a reader named (defects/catalogue-spelling.ts). */
+export interface NamedEntity {
+  ids: readonly string[];
+  keys: readonly string[];
+}
+
+/*
+ * What a reader's make, model and exact firmware version find an item by, as one array per row (`match_keys`, with a
+ * GIN index, search-columns.ts): the make's and the model's catalogue ids, the keys of their canonical and submitted
+ * spellings, and the firmware key. A search asks for rows holding the firmware entry and any of the make's and any
+ * of the model's, which the index answers by itself however many items a make has: separate b-tree indexes had
+ * PostgreSQL combine three bitmaps of every item of the make for each search.
+ */
+const MATCH_PREFIX = { makeId: 'make#', make: 'make:', modelId: 'model#', model: 'model:', firmware: 'fw:' } as const;
+
+export interface ItemMatchKeys {
+  makeId: string | null;
+  makeKey: string | null;
+  submittedMakeKey: string | null;
+  modelId: string | null;
+  modelKey: string | null;
+  submittedModelKey: string | null;
+  firmwareKey: string | null;
+}
+
+export function matchKeysOf(item: ItemMatchKeys): string[] {
+  const entries: Array<[string, string | null]> = [
+    [MATCH_PREFIX.makeId, item.makeId],
+    [MATCH_PREFIX.make, item.makeKey],
+    [MATCH_PREFIX.make, item.submittedMakeKey],
+    [MATCH_PREFIX.modelId, item.modelId],
+    [MATCH_PREFIX.model, item.modelKey],
+    [MATCH_PREFIX.model, item.submittedModelKey],
+    [MATCH_PREFIX.firmware, item.firmwareKey],
+  ];
+  return [...new Set(entries.filter((entry): entry is [string, string] => entry[1] !== null).map(([prefix, value]) => prefix + value))];
+}
+
+/** The entries any one of which an item must hold to be of the make (or model) a reader named. */
+export function entityMatchKeys(kind: 'make' | 'model', named: NamedEntity): string[] {
+  const [idPrefix, keyPrefix] = kind === 'make' ? [MATCH_PREFIX.makeId, MATCH_PREFIX.make] : [MATCH_PREFIX.modelId, MATCH_PREFIX.model];
+  return [...named.ids.map((id) => idPrefix + id), ...named.keys.map((key) => keyPrefix + key)];
+}
+
+/** The entry an item of exactly this firmware version holds. */
+export function firmwareMatchKey(key: string): string {
+  return MATCH_PREFIX.firmware + key;
+}

@@ -2,7 +2,7 @@ import { ItemPublishableData, ItemWithdrawnData, PublishedItemData } from '@smi/
 import { RecordedEvent } from '@smi/event-store';
 import { Projection } from '@smi/projections';
 import { EntityManager } from 'typeorm';
-import { firmwareKey, identifierSortKey, spellingKey } from './keys';
+import { firmwareKey, identifierSortKey, matchKeysOf, spellingKey } from './keys';
 import { PublishedFields, publishedFieldsOf } from './published-fields';
 import { createSearchIndexes, SEARCH_COLUMNS_SQL, SEARCH_KEY_COLUMNS } from './search-columns';
 import { quoteIdent, reportDescriptions, unique, upsertRows } from './sql';
@@ -45,6 +45,7 @@ export interface PublishedItemRow {
   sort_model: string;
   sort_firmware: string;
   sort_identifier: string;
+  match_keys: string[];
 }
 
 const COLUMNS: ReadonlyArray<keyof PublishedItemRow> = [
@@ -83,8 +84,9 @@ const COLUMNS: ReadonlyArray<keyof PublishedItemRow> = [
  */
 export const publishedItemsProjection: Projection = {
   name: 'published_items',
-  // 2: the device match index (affected devices); a deployment at 1 rebuilds the table beside the live one.
-  version: 2,
+  // 2: the device match index (affected devices); 3: match_keys for make, model and firmware (search-columns.ts).
+  // A deployment at an older version rebuilds the table beside the live one.
+  version: 3,
   eventTypes: [...PUBLICATION_EVENT_TYPES],
 
   async createSchema(manager: EntityManager, table: string) {
@@ -157,6 +159,8 @@ function publishedRow(data: ItemPublishableData, description: string | null, fir
   const makeKey = spellingKey(fields.make);
   const modelKey = spellingKey(fields.model);
   const firmware = firmwareKey(fields.firmwareVersion);
+  const submittedMakeKey = spellingKey(fields.submittedMake);
+  const submittedModelKey = spellingKey(fields.submittedModel);
   return {
     case_id: data.caseId,
     version: data.version,
@@ -183,14 +187,23 @@ function publishedRow(data: ItemPublishableData, description: string | null, fir
     first_published_at: firstPublishedAt,
     updated_at: data.at,
     make_key: makeKey,
-    submitted_make_key: spellingKey(fields.submittedMake),
+    submitted_make_key: submittedMakeKey,
     model_key: modelKey,
-    submitted_model_key: spellingKey(fields.submittedModel),
+    submitted_model_key: submittedModelKey,
     firmware_key: firmware,
     sort_make: makeKey,
     sort_model: modelKey,
     sort_firmware: firmware,
     sort_identifier: identifierSortKey(fields.identifier),
+    match_keys: matchKeysOf({
+      makeId: item.canonical.makeId,
+      makeKey,
+      submittedMakeKey,
+      modelId: item.canonical.modelId,
+      modelKey,
+      submittedModelKey,
+      firmwareKey: firmware,
+    }),
   };
 }
 

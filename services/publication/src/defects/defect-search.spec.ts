@@ -1,4 +1,5 @@
 import { DomainError } from '@smi/decider';
+import { matchKeysOf } from '../defect-catalogue';
 import { criteriaOf, decodeSearchCursor, escapeLike, searchCursorAfter, searchPlan } from './defect-search';
 
 describe('the search of the defects database', () => {
@@ -18,16 +19,26 @@ describe('the search of the defects database', () => {
 
   it('filters only by what was asked, always in the neutral order, one row more than the page to know if there is another', () => {
     const plan = searchPlan('published_items', {}, {}, undefined, 50);
-    expect(plan.sql).toBe('SELECT *, sort_identifier::text AS sort_identifier_text FROM published_items ORDER BY sort_make, sort_model, sort_firmware, sort_identifier, case_id LIMIT $1');
+    expect(plan.sql).toMatch(/^SELECT case_id, version, .* FROM published_items ORDER BY sort_make, sort_model, sort_firmware, sort_identifier, case_id LIMIT \$1$/);
     expect(plan.params).toEqual([51]);
   });
 
   it('matches a make by catalogue id or by any spelling of it, canonical or as submitted; never by rank', () => {
     const plan = searchPlan('dcc_items', criteriaOf({ make: 'NW', q: 'reboot loop' }), { make: { ids: ['m1'], keys: ['nw', 'northwind metering'] } }, undefined, 5);
-    expect(plan.sql).toContain('FROM dcc_items WHERE (make_id = ANY($2::text[]) OR make_key = ANY($1::text[]) OR submitted_make_key = ANY($1::text[]))');
-    expect(plan.sql).toContain(`search @@ websearch_to_tsquery('english', $3)`);
+    expect(plan.sql).toContain('FROM dcc_items WHERE match_keys && $1::text[]');
+    expect(plan.sql).toContain(`search @@ websearch_to_tsquery('english', $2)`);
     expect(plan.sql).not.toMatch(/ts_rank|count\(/);
-    expect(plan.params).toEqual([['nw', 'northwind metering'], ['m1'], 'reboot loop', 6]);
+    expect(plan.params).toEqual([['make#m1', 'make:nw', 'make:northwind metering'], 'reboot loop', 6]);
+  });
+
+  it('finds an exact firmware version and a model through the same index entries the rows hold', () => {
+    const plan = searchPlan('published_items', criteriaOf({ model: 'X1', firmwareVersion: '3804AB' }), { model: { ids: ['x'], keys: ['x1'] } }, undefined, 5);
+    expect(plan.sql).toContain('WHERE match_keys && $1::text[] AND match_keys @> $2::text[]');
+    expect(plan.params.slice(0, 2)).toEqual([['model#x', 'model:x1'], ['fw:3804ab']]);
+    const row = matchKeysOf({ makeId: 'm1', makeKey: 'nw', submittedMakeKey: 'nw', modelId: 'x', modelKey: 'x1', submittedModelKey: 'x 1', firmwareKey: '3804ab' });
+    expect(row).toEqual(['make#m1', 'make:nw', 'model#x', 'model:x1', 'model:x 1', 'fw:3804ab']);
+    expect(row).toEqual(expect.arrayContaining((plan.params[1] as string[])));
+    expect((plan.params[0] as string[]).some((entry) => row.includes(entry))).toBe(true);
   });
 
   it('continues after the last row of a page by its whole sort key', () => {

@@ -1,5 +1,6 @@
 import { textProblem } from '@smi/service-runtime';
-import { firmwareKey, NEUTRAL_ORDER } from '../defect-catalogue';
+import { entityMatchKeys, firmwareKey, firmwareMatchKey, NamedEntity, NEUTRAL_ORDER } from '../defect-catalogue';
+import { DCC_VIEW_COLUMNS, PUBLISHED_VIEW_COLUMNS } from './defect-views';
 import { decodeCursor, encodeCursor } from './page-cursor';
 
 /*
@@ -52,18 +53,21 @@ export function criteriaOf(input: SearchInput): SearchCriteria {
 }
 
 /** The catalogue entries a spelling names: their ids and every spelling of them, the one asked for included. */
-export interface ResolvedSpelling {
-  ids: string[];
-  keys: string[];
-}
+export type ResolvedSpelling = NamedEntity;
 
 export interface SearchPlan {
   sql: string;
   params: unknown[];
 }
 
-/** The Identifier's sort key as text, for the next cursor: a bigint past 2^53 would not survive a JavaScript number. */
-const CURSOR_COLUMNS = `sort_identifier::text AS sort_identifier_text`;
+/**
+ * What a page reads: the view's columns and the row's place in the neutral order for the next cursor (the
+ * Identifier's sort key as text: a bigint past 2^53 would not survive a JavaScript number).
+ */
+const SELECTED = {
+  dcc_items: [...DCC_VIEW_COLUMNS, 'sort_make', 'sort_model', 'sort_firmware', 'sort_identifier::text AS sort_identifier_text'].join(', '),
+  published_items: [...PUBLISHED_VIEW_COLUMNS, 'sort_make', 'sort_model', 'sort_firmware', 'sort_identifier::text AS sort_identifier_text'].join(', '),
+};
 
 export function searchPlan(
   view: 'dcc_items' | 'published_items',
@@ -78,12 +82,12 @@ export function searchPlan(
     return `$${params.length}`;
   };
   const where: string[] = [];
+  // Make, model and exact firmware through match_keys' GIN index alone (keys.ts): any of the make's entries, any of
+  // the model's, and the firmware's.
   for (const [kind, resolved] of [['make', spellings.make], ['model', spellings.model]] as const) {
-    if (resolved === undefined) continue;
-    const keys = p(resolved.keys);
-    where.push(`(${kind}_id = ANY(${p(resolved.ids)}::text[]) OR ${kind}_key = ANY(${keys}::text[]) OR submitted_${kind}_key = ANY(${keys}::text[]))`);
+    if (resolved !== undefined) where.push(`match_keys && ${p(entityMatchKeys(kind, resolved))}::text[]`);
   }
-  if (criteria.firmware?.match === 'exact') where.push(`firmware_key = ${p(criteria.firmware.key)}`);
+  if (criteria.firmware?.match === 'exact') where.push(`match_keys @> ${p([firmwareMatchKey(criteria.firmware.key)])}::text[]`);
   if (criteria.firmware?.match === 'prefix') where.push(`firmware_key LIKE ${p(`${escapeLike(criteria.firmware.key)}%`)}`);
   if (criteria.deviceType !== undefined) where.push(`device_type = ${p(criteria.deviceType)}`);
   if (criteria.statusOfInformation !== undefined) where.push(`status_of_information = ${p(criteria.statusOfInformation)}`);
@@ -95,7 +99,7 @@ export function searchPlan(
     const [make, model, firmware, identifier, id] = after;
     where.push(`(${NEUTRAL_ORDER.join(', ')}) > (${p(make)}::text, ${p(model)}::text, ${p(firmware)}::text, ${p(identifier)}::bigint, ${p(id)}::text)`);
   }
-  const sql = `SELECT *, ${CURSOR_COLUMNS} FROM ${view}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${NEUTRAL_ORDER.join(', ')} LIMIT ${p(limit + 1)}`;
+  const sql = `SELECT ${SELECTED[view]} FROM ${view}${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${NEUTRAL_ORDER.join(', ')} LIMIT ${p(limit + 1)}`;
   return { sql, params };
 }
 

@@ -14,12 +14,70 @@ export type DccRow = Timestamped<DccItem, 'opened_at' | 'updated_at'>;
 export type PublishedRow = Timestamped<PublishedItemRow, 'first_published_at' | 'updated_at'>;
 export type VersionRow = Timestamped<PublishedItemVersionRow, 'at'>;
 
+/*
+ * The columns each view is written from: lists read only these, never DCC's whole published item (`item`) or the
+ * search columns, which would cost PostgreSQL, the wire and JSON parsing for every row of every page.
+ */
+export const PUBLISHED_VIEW_COLUMNS = [
+  'case_id',
+  'version',
+  'identifier',
+  'make',
+  'model',
+  'manufacturer_id',
+  'smi_model_id',
+  'submitted_make',
+  'submitted_model',
+  'firmware_version',
+  'device_type',
+  'source',
+  'status_of_information',
+  'date_last_updated',
+  'fix_available',
+  'fix_information',
+  'fixing_firmware_version',
+  'description',
+  'first_published_at',
+  'updated_at',
+] as const satisfies ReadonlyArray<keyof PublishedRow>;
+
+export const DCC_VIEW_COLUMNS = [
+  'case_id',
+  'case_kind',
+  'state',
+  'provider_party_id',
+  'identifier',
+  'make',
+  'model',
+  'make_id',
+  'model_id',
+  'manufacturer_id',
+  'smi_model_id',
+  'submitted_make',
+  'submitted_model',
+  'firmware_version',
+  'device_type',
+  'source',
+  'status_of_information',
+  'date_last_updated',
+  'fix_available',
+  'fix_information',
+  'fixing_firmware_version',
+  'description',
+  'verified',
+  'published',
+  'published_version',
+  'version',
+  'opened_at',
+  'updated_at',
+] as const satisfies ReadonlyArray<keyof DccRow>;
+
 /** The same answer whether the item never existed or is not published: nothing to tell them apart by. */
 export function notFound(): DomainError {
   return new DomainError('DEFECT_NOT_FOUND', 'no defect has this id', { field: 'id' });
 }
 
-export function publishedView(row: PublishedRow): PublishedDefectView {
+export function publishedView(row: Pick<PublishedRow, (typeof PUBLISHED_VIEW_COLUMNS)[number]>): PublishedDefectView {
   return {
     id: row.case_id,
     version: row.version,
@@ -44,7 +102,7 @@ export function publishedView(row: PublishedRow): PublishedDefectView {
   };
 }
 
-export function dccView(row: DccRow): DccDefectView {
+export function dccView(row: Pick<DccRow, (typeof DCC_VIEW_COLUMNS)[number]>): DccDefectView {
   return {
     id: row.case_id,
     caseKind: row.case_kind,

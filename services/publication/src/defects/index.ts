@@ -1,4 +1,4 @@
-export { resolveSpelling } from './catalogue-spelling';
+export { resolveSpellings, SpellingAsked } from './catalogue-spelling';
 export { dccView, DccRow, notFound, publishedView, PublishedRow } from './defect-views';
 export { criteriaOf, CursorRow, decodeSearchCursor, ResolvedSpelling, searchCursorAfter, searchPlan, sortKeyOf } from './defect-search';
 export { decodeCursor, encodeCursor } from './page-cursor';

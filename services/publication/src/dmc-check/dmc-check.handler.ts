@@ -3,8 +3,8 @@ import { Actor } from '@smi/auth';
 import { DomainError } from '@smi/decider';
 import { DataSource } from 'typeorm';
 import { ReaderAccess } from '../access';
-import { firmwareKey, spellingKey } from '../defect-catalogue';
-import { dccView, DccRow, publishedView, PublishedRow, ResolvedSpelling, resolveSpelling, searchPlan } from '../defects';
+import { firmwareKey } from '../defect-catalogue';
+import { dccView, DccRow, publishedView, PublishedRow, resolveSpellings, searchPlan } from '../defects';
 import { DmcCheckAnswer, DmcCheckRequest, DmcMemberAnswer, DmcMemberDto } from './dmc-check.dto';
 import { MEMBER_ITEMS_MAX, memberSummary } from './dmc-check';
 
@@ -28,19 +28,20 @@ export class DmcCheckHandler {
     if (everyCase && audience !== 'dcc') {
       throw new DomainError('FORBIDDEN_UNPUBLISHED', 'only DCC may include items that are not published', { field: 'includeUnpublished' });
     }
-    // Members of one installation often share a make: each spelling is resolved once per check.
-    const resolved = new Map<string, Promise<ResolvedSpelling>>();
-    const resolve = (kind: 'make' | 'model', spelling: string) => {
-      const key = `${kind}:${spellingKey(spelling)}`;
-      if (!resolved.has(key)) resolved.set(key, resolveSpelling(this.dataSource, kind, spelling));
-      return resolved.get(key)!;
-    };
+    // Every member's make and model in one round trip (members of one installation often share a make).
+    const resolve = await resolveSpellings(
+      this.dataSource,
+      request.members.flatMap((member) => [
+        { kind: 'make' as const, spelling: member.make },
+        { kind: 'model' as const, spelling: member.model },
+      ]),
+    );
     const members: DmcMemberAnswer[] = [];
     for (const member of request.members) {
       const plan = searchPlan(
         everyCase ? 'dcc_items' : 'published_items',
         { make: member.make, model: member.model, firmware: { match: 'exact', key: firmwareKey(member.firmwareVersion) } },
-        { make: await resolve('make', member.make), model: await resolve('model', member.model) },
+        { make: resolve('make', member.make), model: resolve('model', member.model) },
         undefined,
         MEMBER_ITEMS_MAX,
       );
