@@ -101,6 +101,39 @@ describe('JwtVerifier with a local secret', () => {
   });
 });
 
+describe('JwtVerifier keeping verified tokens', () => {
+  afterEach(() => jest.useRealTimers());
+
+  it('answers a token it verified before with the same actor, each caller with its own copy', async () => {
+    const verifier = new JwtVerifier(OPTIONS);
+    const token = await mint();
+    const first = await verifier.verify(token);
+    first.roles.push('dcc.admin');
+    first.partyId = 'DCC';
+    await expect(verifier.verify(token)).resolves.toEqual({ userId: CLAIMS.sub, partyId: 'SUPPLIER-A', partyType: 'supplier', roles: ['supplier.user', 'sr.sender'] });
+  });
+
+  it('refuses a kept token once it has expired', async () => {
+    const verifier = new JwtVerifier(OPTIONS);
+    const token = await mint({ expiresIn: '60s' });
+    await expect(verifier.verify(token)).resolves.toMatchObject({ partyId: 'SUPPLIER-A' });
+    jest.useFakeTimers({ now: Date.now() + 61_000, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    await expect(verifier.verify(token)).rejects.toThrow('token has expired');
+  });
+
+  it('checks every other text on its own: a kept token does not vouch for an altered copy', async () => {
+    const verifier = new JwtVerifier(OPTIONS);
+    const token = await mint();
+    await verifier.verify(token);
+    const [header, payload, signature] = token.split('.');
+    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString());
+    const altered = [header, Buffer.from(JSON.stringify({ ...claims, partyType: 'dcc' })).toString('base64url'), signature].join('.');
+    await expect(verifier.verify(altered)).rejects.toThrow('token signature is invalid');
+    const flipped = signature[10] === 'A' ? 'B' : 'A';
+    await expect(verifier.verify([header, payload, signature.slice(0, 10) + flipped + signature.slice(11)].join('.'))).rejects.toThrow('token signature is invalid');
+  });
+});
+
 describe('JwtVerifier configuration', () => {
   it('refuses a local secret in production', () => {
     expect(() => new JwtVerifier({ ...OPTIONS, nodeEnv: 'production' })).toThrow(/AUTH_JWKS_URL is required in production/);

@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyOptions } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { isPartyType, PARTY_TYPES, type Actor } from './actor';
 import { localSigningKey } from './local-key';
 
@@ -32,8 +33,17 @@ const KEY_SET_UNAVAILABLE = new Set(['ERR_JOSE_GENERIC', 'ERR_JWKS_TIMEOUT', 'ER
  * Turns a bearer token into an Actor, or throws TokenRejectedError saying why not. Other errors mean the
  * identity provider's keys could not be obtained, which is no reason to blame the caller.
  */
+/**
+ * Tokens already verified, by their exact text, until they expire: a client sends the same token with every request
+ * for its lifetime, and checking its signature again (jose's HMAC runs as an asynchronous WebCrypto job) was a
+ * visible share of a search's CPU. Only tokens that passed every check are kept, each no longer than its `exp`, and
+ * the cache is bounded; a token that fails is checked, and refused, every time.
+ */
+const VERIFIED_TOKENS_KEPT = 10_000;
+
 export class JwtVerifier {
   private readonly checkSignatureAndClaims: (token: string) => Promise<JWTPayload>;
+  private readonly verified = new LRUCache<string, { actor: Actor; expiresAtMs: number }>({ max: VERIFIED_TOKENS_KEPT });
 
   constructor(private readonly options: JwtVerifierOptions) {
     const common: JWTVerifyOptions = {
@@ -59,6 +69,9 @@ export class JwtVerifier {
   }
 
   async verify(token: string): Promise<Actor> {
+    const known = this.verified.get(token);
+    // Checked against the clock here, as jose checks `exp`: the cache's own expiry only reclaims memory.
+    if (known && known.expiresAtMs > Date.now()) return cloneActor(known.actor);
     let payload: JWTPayload;
     try {
       payload = await this.checkSignatureAndClaims(token);
@@ -68,7 +81,11 @@ export class JwtVerifier {
       }
       throw error;
     }
-    return actorFrom(payload);
+    const actor = actorFrom(payload);
+    // jose refused a token without `exp` (a required claim), so every token kept here has one.
+    const expiresAtMs = (payload.exp as number) * 1000;
+    if (expiresAtMs > Date.now()) this.verified.set(token, { actor: cloneActor(actor), expiresAtMs }, { ttl: expiresAtMs - Date.now() });
+    return actor;
   }
 
   private describe(error: errors.JOSEError): string {
@@ -85,6 +102,11 @@ export class JwtVerifier {
     if (error instanceof errors.JWSInvalid || error instanceof errors.JWTInvalid) return 'token is malformed';
     return `token is not acceptable: ${error.message}`;
   }
+}
+
+/** Each request gets its own actor: a handler changing one must not change what the next request is told. */
+function cloneActor(actor: Actor): Actor {
+  return { ...actor, roles: [...actor.roles] };
 }
 
 /** The signature says who issued the claims; this checks they say something we can act on. */
