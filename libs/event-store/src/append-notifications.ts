@@ -30,10 +30,16 @@ export type WakeUp = 'notified' | 'polled' | 'stopped';
  * as the fallback: a notification can be lost while the listening connection is down, so `wait`
  * never sleeps longer than the poll interval.
  */
+const DEFAULT_READER = 'reader';
+
 export class AppendNotifications {
   private client?: Client;
   private waiters: Array<(wakeUp: WakeUp) => void> = [];
-  private pending = false;
+  /**
+   * Per reader, whether an append was notified since its last wait: readers sharing this connection (a runner's
+   * projections, each in its own loop) must each see a notification that arrived while they were busy reading.
+   */
+  private readonly pending = new Map<string, boolean>([[DEFAULT_READER, false]]);
   private closed = false;
 
   constructor(
@@ -62,8 +68,13 @@ export class AppendNotifications {
     this.wake();
   }
 
+  /** A reader that will wait under its own name: from now on no notification passes it by. */
+  addReader(reader: string): void {
+    if (!this.pending.has(reader)) this.pending.set(reader, false);
+  }
+
   private wake(): void {
-    this.pending = true;
+    for (const reader of this.pending.keys()) this.pending.set(reader, true);
     const waiters = this.waiters;
     this.waiters = [];
     for (const resolve of waiters) resolve(this.closed ? 'stopped' : 'notified');
@@ -74,18 +85,22 @@ export class AppendNotifications {
     return this.waiters.length > 0;
   }
 
-  /** Resolves on the next append notification, or after `pollMs` at the latest, saying which it was. */
-  wait(pollMs: number): Promise<WakeUp> {
+  /**
+   * Resolves on the next append notification (or at once when one arrived since `reader`'s last wait), or after
+   * `pollMs` at the latest, saying which it was.
+   */
+  wait(pollMs: number, reader: string = DEFAULT_READER): Promise<WakeUp> {
     if (this.closed) return Promise.resolve('stopped');
-    if (this.pending) {
-      this.pending = false;
+    this.addReader(reader);
+    if (this.pending.get(reader)) {
+      this.pending.set(reader, false);
       return Promise.resolve('notified');
     }
     return new Promise((resolve) => {
       const done = (wakeUp: WakeUp) => {
         clearTimeout(timer);
         this.waiters = this.waiters.filter((w) => w !== done);
-        this.pending = false;
+        this.pending.set(reader, false);
         resolve(wakeUp);
       };
       const timer = setTimeout(() => done('polled'), pollMs);

@@ -115,6 +115,7 @@ export class AsyncProjectionRunner {
     this.notifications = new AppendNotifications(pgConnectionConfig(this.options.dataSource), (error) =>
       this.options.logger?.error('event notification connection failed', { error: error.message }),
     );
+    for (const projection of this.projections.values()) this.notifications.addReader(projection.name);
     await this.notifications.start();
     this.running = true;
     this.loop = this.run();
@@ -205,19 +206,24 @@ export class AsyncProjectionRunner {
     return projection;
   }
 
+  /**
+   * One loop per projection, so that PostgreSQL works on one read model's batch while this process folds
+   * another's: in one loop a long catch-up of one read model waited on every other's batches in turn.
+   */
   private async run(): Promise<void> {
+    await Promise.all([...this.projections.values()].map((projection) => this.runLane(projection)));
+  }
+
+  private async runLane(projection: Projection): Promise<void> {
     while (this.running) {
       let worked = false;
-      for (const projection of this.projections.values()) {
-        if (!this.running) break;
-        try {
-          if (await this.step(projection)) worked = true;
-        } catch (error) {
-          // step() guards its own work; this keeps the loop alive should anything slip through.
-          this.recordFailure(projection, projection.name, error);
-        }
+      try {
+        worked = await this.step(projection);
+      } catch (error) {
+        // step() guards its own work; this keeps the loop alive should anything slip through.
+        this.recordFailure(projection, projection.name, error);
       }
-      if (!worked && this.running) await this.notifications?.wait(this.pollIntervalMs);
+      if (!worked && this.running) await this.notifications?.wait(this.pollIntervalMs, projection.name);
     }
   }
 
