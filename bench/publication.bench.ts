@@ -910,18 +910,30 @@ async function exportFullEdition(service: ServiceProcess, dcc: string, print: (l
   const cutSeconds = (performance.now() - cutStarted) / 1000;
   const cutUsed = await cutCpu.stop();
   const cutPeak = cutMemory.stop();
+  // A database kept by an earlier run (--database) has its release already: that one is exported again.
+  const kept = args.database && cut.status === 409 ? (JSON.parse(cutBody) as { code: string; details: { release: number } }) : undefined;
+  if (kept?.code === 'RELEASE_LABEL_EXISTS') {
+    print(`release ${kept.details.release} (${label}) was cut by an earlier run: exporting it`);
+    await exportRelease(service, dcc, kept.details.release, print);
+    return;
+  }
   if (cut.status !== 201) throw new Error(`POST /releases {label: ${label}} answered ${cut.status}: ${cutBody.slice(0, 500)}`);
   const release = JSON.parse(cutBody) as { number: number } & Record<string, unknown>;
   print(
     `release ${release.number} (${label}) cut in ${fmt(cutSeconds, 1)} s; service CPU ${fmt(cutUsed.service, 1)} s, PostgreSQL ${fmt(cutUsed.postgres, 1)} s; ` +
       `service RSS ${fmt(atRest)} MB before, peak ${fmt(Math.max(cutPeak.hwmMb, cutPeak.sampledMb))} MB`,
   );
+  await exportRelease(service, dcc, release.number, print);
+}
+
+async function exportRelease(service: ServiceProcess, dcc: string, releaseNumber: number, print: (line: string) => void): Promise<void> {
+  const pid = service.child.pid!;
   for (const format of ['csv', 'xlsx'] as const) {
     const before = memoryKb(pid, 'VmRSS') / 1024;
     const memory = new PeakMemory(pid);
     const cpu = await CpuMeter.start(pid, databaseName);
     const started = performance.now();
-    const response = await fetch(`${service.url}/releases/${release.number}/download?edition=dcc&format=${format}`, { headers: { authorization: `Bearer ${dcc}` } });
+    const response = await fetch(`${service.url}/releases/${releaseNumber}/download?edition=dcc&format=${format}`, { headers: { authorization: `Bearer ${dcc}` } });
     if (response.status !== 200 || !response.body) throw new Error(`download ${format} answered ${response.status}: ${(await response.text()).slice(0, 500)}`);
     let firstByte = 0;
     let bytes = 0;
