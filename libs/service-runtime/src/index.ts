@@ -19,3 +19,4 @@ export { partyDirectoryProvider } from './party-directory';
 export { refuseUnacceptedUploads, UploadRoute } from './upload-media-types';
 export { firstMultipartFile, FirstMultipartFile } from './multipart-file';
 export { SingleInstanceSweep, SweepOptions } from './single-instance-sweep';
+export { preparedRead } from './prepared-read';

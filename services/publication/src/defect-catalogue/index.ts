@@ -8,7 +8,7 @@ export { DccItem, evolveDccItem, DccItemEvent, DCC_ITEM_EVENT_TYPES } from './dc
 export { PublishedItemRow } from './published-items.projection';
 export { PublishedItemVersionRow, VersionChange } from './published-item-versions.projection';
 export { FieldChange, PublishedFields, PUBLISHED_FIELD_NAMES, changedFields, publishedFieldsOf } from './published-fields';
-export { entityMatchKeys, firmwareKey, firmwareMatchKey, matchKeysOf, NamedEntity, spellingKey, NO_IDENTIFIER } from './keys';
+export { entityMatchKeysSql, firmwareKey, firmwareMatchKey, matchKeysOf, spellingKey, NO_IDENTIFIER } from './keys';
 export { NEUTRAL_ORDER } from './search-columns';
 export { foldIntoRows, FoldedRows, quoteIdent } from './sql';
 

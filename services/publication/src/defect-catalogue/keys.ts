@@ -21,12 +21,6 @@ export function identifierSortKey(identifier: string | null): string {
   return identifier !== null && /^[0-9]{1,18}$/.test(identifier) ? BigInt(identifier).toString() : NO_IDENTIFIER;
 }
 
-/** The catalogue ids and spelling keys of a make or a model a reader named (defects/catalogue-spelling.ts). */
-export interface NamedEntity {
-  ids: readonly string[];
-  keys: readonly string[];
-}
-
 /*
  * What a reader's make, model and exact firmware version find an item by, as one array per row (`match_keys`, with a
  * GIN index, search-columns.ts): the make's and the model's catalogue ids, the keys of their canonical and submitted
@@ -59,10 +53,20 @@ export function matchKeysOf(item: ItemMatchKeys): string[] {
   return [...new Set(entries.filter((entry): entry is [string, string] => entry[1] !== null).map(([prefix, value]) => prefix + value))];
 }
 
-/** The entries any one of which an item must hold to be of the make (or model) a reader named. */
-export function entityMatchKeys(kind: 'make' | 'model', named: NamedEntity): string[] {
+/**
+ * The entries any one of which an item must hold to be of the make (or model) a reader named by the spelling key
+ * in parameter `keyParam`: the catalogue ids of the entries with that spelling (canonical or alias) and every
+ * spelling they have, read from catalogue_spellings inside the search's own statement (one round trip a search),
+ * and the key itself, so a spelling the catalogue does not know still finds items submitted with it.
+ */
+export function entityMatchKeysSql(kind: 'make' | 'model', keyParam: string): string {
   const [idPrefix, keyPrefix] = kind === 'make' ? [MATCH_PREFIX.makeId, MATCH_PREFIX.make] : [MATCH_PREFIX.modelId, MATCH_PREFIX.model];
-  return [...named.ids.map((id) => idPrefix + id), ...named.keys.map((key) => keyPrefix + key)];
+  const spellingsOfNamed = `FROM catalogue_spellings named JOIN catalogue_spellings s ON s.kind = named.kind AND s.entity_id = named.entity_id
+      WHERE named.kind = '${kind}' AND named.spelling_key = ${keyParam}`;
+  return `(SELECT array_agg(DISTINCT entry) FROM (
+      SELECT '${idPrefix}' || s.entity_id AS entry ${spellingsOfNamed}
+      UNION ALL SELECT '${keyPrefix}' || s.spelling_key ${spellingsOfNamed}
+      UNION ALL SELECT '${keyPrefix}' || ${keyParam}::text) entries)`;
 }
 
 /** The entry an item of exactly this firmware version holds. */

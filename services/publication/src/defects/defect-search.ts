@@ -1,5 +1,5 @@
 import { textProblem } from '@smi/service-runtime';
-import { entityMatchKeys, firmwareKey, firmwareMatchKey, NamedEntity, NEUTRAL_ORDER } from '../defect-catalogue';
+import { entityMatchKeysSql, firmwareKey, firmwareMatchKey, NEUTRAL_ORDER, spellingKey } from '../defect-catalogue';
 import { DCC_VIEW_COLUMNS, PUBLISHED_VIEW_COLUMNS } from './defect-views';
 import { decodeCursor, encodeCursor } from './page-cursor';
 
@@ -52,9 +52,6 @@ export function criteriaOf(input: SearchInput): SearchCriteria {
   };
 }
 
-/** The catalogue entries a spelling names: their ids and every spelling of them, the one asked for included. */
-export type ResolvedSpelling = NamedEntity;
-
 export interface SearchPlan {
   sql: string;
   params: unknown[];
@@ -72,7 +69,6 @@ const SELECTED = {
 export function searchPlan(
   view: 'dcc_items' | 'published_items',
   criteria: SearchCriteria,
-  spellings: { make?: ResolvedSpelling; model?: ResolvedSpelling },
   after: string[] | undefined,
   limit: number,
 ): SearchPlan {
@@ -82,10 +78,11 @@ export function searchPlan(
     return `$${params.length}`;
   };
   const where: string[] = [];
-  // Make, model and exact firmware through match_keys' GIN index alone (keys.ts): any of the make's entries, any of
-  // the model's, and the firmware's.
-  for (const [kind, resolved] of [['make', spellings.make], ['model', spellings.model]] as const) {
-    if (resolved !== undefined) where.push(`match_keys && ${p(entityMatchKeys(kind, resolved))}::text[]`);
+  // Make, model and exact firmware through match_keys' GIN index alone (keys.ts): any entry of the make as the
+  // catalogue knows it by that spelling (canonical or alias, any case and spacing), any of the model's, and the
+  // firmware's. The catalogue is read in this same statement.
+  for (const [kind, spelling] of [['make', criteria.make], ['model', criteria.model]] as const) {
+    if (spelling !== undefined) where.push(`match_keys && ${entityMatchKeysSql(kind, p(spellingKey(spelling)))}`);
   }
   if (criteria.firmware?.match === 'exact') where.push(`match_keys @> ${p([firmwareMatchKey(criteria.firmware.key)])}::text[]`);
   if (criteria.firmware?.match === 'prefix') where.push(`firmware_key LIKE ${p(`${escapeLike(criteria.firmware.key)}%`)}`);

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '@smi/auth';
+import { preparedRead } from '@smi/service-runtime';
 import { DataSource } from 'typeorm';
 import { ReaderAccess } from '../access';
-import { resolveSpellings, SpellingAsked } from './catalogue-spelling';
 import { dccView, DccRow, notFound, publishedView, PublishedRow, versionView, VersionRow } from './defect-views';
 import { criteriaOf, CursorRow, decodeSearchCursor, SearchInput, searchCursorAfter, searchPlan } from './defect-search';
 import { DccDefectDetail, DccDefectPage, DccDefectVersionView, PublishedDefectDetail, PublishedDefectPage } from './defects.dto';
@@ -25,16 +25,8 @@ export class DefectsHandler {
     const after = decodeSearchCursor(input.cursor);
     const limit = input.limit ?? 50;
     const criteria = criteriaOf(input);
-    const asked: SpellingAsked[] = [];
-    if (criteria.make !== undefined) asked.push({ kind: 'make', spelling: criteria.make });
-    if (criteria.model !== undefined) asked.push({ kind: 'model', spelling: criteria.model });
-    const resolved = await resolveSpellings(this.dataSource, asked);
-    const spellings = {
-      make: criteria.make === undefined ? undefined : resolved('make', criteria.make),
-      model: criteria.model === undefined ? undefined : resolved('model', criteria.model),
-    };
-    const plan = searchPlan(audience === 'dcc' ? 'dcc_items' : 'published_items', criteria, spellings, after, limit);
-    const rows: Array<(DccRow | PublishedRow) & CursorRow> = await this.dataSource.query(plan.sql, plan.params);
+    const plan = searchPlan(audience === 'dcc' ? 'dcc_items' : 'published_items', criteria, after, limit);
+    const rows = await preparedRead<(DccRow | PublishedRow) & CursorRow>(this.dataSource, plan.sql, plan.params);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const nextCursor = rows.length > limit && last ? searchCursorAfter(last) : null;

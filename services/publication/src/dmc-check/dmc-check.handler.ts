@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '@smi/auth';
 import { DomainError } from '@smi/decider';
+import { preparedRead } from '@smi/service-runtime';
 import { DataSource } from 'typeorm';
 import { ReaderAccess } from '../access';
 import { firmwareKey } from '../defect-catalogue';
-import { dccView, DccRow, publishedView, PublishedRow, resolveSpellings, searchPlan } from '../defects';
+import { dccView, DccRow, publishedView, PublishedRow, searchPlan } from '../defects';
 import { DmcCheckAnswer, DmcCheckRequest, DmcMemberAnswer, DmcMemberDto } from './dmc-check.dto';
 import { MEMBER_ITEMS_MAX, memberSummary } from './dmc-check';
 
@@ -28,24 +29,15 @@ export class DmcCheckHandler {
     if (everyCase && audience !== 'dcc') {
       throw new DomainError('FORBIDDEN_UNPUBLISHED', 'only DCC may include items that are not published', { field: 'includeUnpublished' });
     }
-    // Every member's make and model in one round trip (members of one installation often share a make).
-    const resolve = await resolveSpellings(
-      this.dataSource,
-      request.members.flatMap((member) => [
-        { kind: 'make' as const, spelling: member.make },
-        { kind: 'model' as const, spelling: member.model },
-      ]),
-    );
     const members: DmcMemberAnswer[] = [];
     for (const member of request.members) {
       const plan = searchPlan(
         everyCase ? 'dcc_items' : 'published_items',
         { make: member.make, model: member.model, firmware: { match: 'exact', key: firmwareKey(member.firmwareVersion) } },
-        { make: resolve('make', member.make), model: resolve('model', member.model) },
         undefined,
         MEMBER_ITEMS_MAX,
       );
-      const rows: Array<DccRow | PublishedRow> = await this.dataSource.query(plan.sql, plan.params);
+      const rows = await preparedRead<DccRow | PublishedRow>(this.dataSource, plan.sql, plan.params);
       const page = rows.slice(0, MEMBER_ITEMS_MAX);
       const items = everyCase ? page.map((row) => dccView(row as DccRow)) : page.map((row) => publishedView(row as PublishedRow));
       members.push({ ...asked(member), ...memberSummary(items), items, moreItems: rows.length > MEMBER_ITEMS_MAX });
