@@ -55,6 +55,8 @@ const DCC_ITEMS: FoldedRows<DccItem> = {
     return rows.map(({ row }) => row);
   },
   evolve: (item, event) => evolveDccItem(item, { type: event.type, data: event.data } as DccItemEvent),
+  // evolveDccItem makes a case's row from CaseOpened alone.
+  startsRow: (event) => event.type === 'CaseOpened',
 };
 
 /**

@@ -36,6 +36,8 @@ export interface FoldedRows<Row extends object> {
   read(manager: EntityManager, table: string, keys: string[]): Promise<Row[]>;
   /** The row after one more event of its entity (none yet: undefined); undefined when the event changes nothing. */
   evolve(row: Row | undefined, event: RecordedEvent): Row | undefined;
+  /** True for an event whose row `evolve` makes from the event alone, whatever was stored: its entity need not be read. */
+  startsRow?(event: RecordedEvent): boolean;
 }
 
 /**
@@ -43,8 +45,13 @@ export interface FoldedRows<Row extends object> {
  * in order into its entity's row, and writes back the rows that changed in one statement.
  */
 export async function foldIntoRows<Row extends object>(manager: EntityManager, events: readonly RecordedEvent[], table: string, model: FoldedRows<Row>): Promise<void> {
-  const keys = unique(events.map((event) => model.keyOf(event)));
-  const rows = new Map((await model.read(manager, table, keys)).map((row) => [String(row[model.key]), row]));
+  // An entity whose first event in the batch starts its row from scratch (a case opened) is not read: in a
+  // catch-up a third of the batches open cases only.
+  const firstEvents = new Map<string, RecordedEvent>();
+  for (const event of events) if (!firstEvents.has(model.keyOf(event))) firstEvents.set(model.keyOf(event), event);
+  const keys = [...firstEvents].filter(([, first]) => !model.startsRow?.(first)).map(([key]) => key);
+  const stored = keys.length === 0 ? [] : await model.read(manager, table, keys);
+  const rows = new Map(stored.map((row) => [String(row[model.key]), row]));
   const changed = new Set<string>();
   for (const event of events) {
     const key = model.keyOf(event);
