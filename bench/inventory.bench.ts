@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { fmt, percentile } from './support/measure';
-import { CpuMeter, PeakMemory, perUnit } from './support/process-meters';
+import { BENCH_APPLICATION_NAME, CpuMeter, PeakMemory, perUnit } from './support/process-meters';
 import {
   brokers,
   buildServices,
@@ -163,6 +163,21 @@ async function seed(databaseUrl: string, print: (line: string) => void): Promise
 // ---------------------------------------------------------------------------------------------------
 // The service
 // ---------------------------------------------------------------------------------------------------
+
+/** When each request's first event was recorded (the transaction's start), by correlation id (the request id). */
+async function transactionStarts(databaseUrl: string, requestIds: string[]): Promise<Map<string, number>> {
+  const client = new Client({ connectionString: databaseUrl, application_name: BENCH_APPLICATION_NAME });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string; at: Date }>(
+      `SELECT metadata->>'correlationId' AS id, min(recorded_at) AS at FROM events WHERE metadata->>'correlationId' = ANY($1::text[]) GROUP BY 1`,
+      [requestIds],
+    );
+    return new Map(rows.map((row) => [row.id, row.at.getTime()]));
+  } finally {
+    await client.end();
+  }
+}
 
 function inventoryEnv(databaseUrl: string, port: number): NodeJS.ProcessEnv {
   return serviceEnv('inventory', { databaseUrl, topicPrefix, port }, SERVICE_ENV);
@@ -401,6 +416,16 @@ async function main(): Promise<void> {
       print(`(b) ${fmt(total)} SR8.4 paced at ${fmt(PACED_RATE)}/s for ${PACED_SECONDS} s: latency produce → response p50 ${fmt(percentile(latencies, 50), 1)} ms, p95 ${fmt(percentile(latencies, 95), 1)} ms, p99 ${fmt(p99, 1)} ms, max ${fmt(latencies[latencies.length - 1], 1)} ms (target p99 < ${TARGETS.p99Ms} ms): ${p99 < TARGETS.p99Ms ? 'met' : 'MISSED'}`);
       const untilPublished = [...sentEpoch.entries()].map(([id, at]) => (responses!.publishedAt.get(id) as number) - at).sort((a, b) => a - b);
       print(`    of which until the service published the response (Kafka timestamp): p50 ${fmt(percentile(untilPublished, 50))} ms, p99 ${fmt(percentile(untilPublished, 99))} ms`);
+      // Where the time before publication goes: until the command's transaction began (its events' recorded_at, the
+      // transaction's start on the server's clock, which is this machine's) and from there until the response went out.
+      const begun = await transactionStarts(databaseUrl, [...sentEpoch.keys()]);
+      const stages = [...sentEpoch.entries()].filter(([id]) => begun.has(id)).map(([id, at]) => ({ queued: begun.get(id)! - at, publishing: (responses!.publishedAt.get(id) as number) - begun.get(id)! }));
+      const queued = stages.map((stage) => stage.queued).sort((a, b) => a - b);
+      const publishing = stages.map((stage) => stage.publishing).sort((a, b) => a - b);
+      print(
+        `    produce → the command's transaction began: p50 ${fmt(percentile(queued, 50))} ms, p99 ${fmt(percentile(queued, 99))} ms; ` +
+          `transaction began → response published: p50 ${fmt(percentile(publishing, 50))} ms, p99 ${fmt(percentile(publishing, 99))} ms (${fmt(stages.length)} commands matched by correlation id)`,
+      );
       print(`    service peak memory (VmHWM): ${fmt(peak.hwmMb)} MB; sampled RSS peak ${fmt(peak.sampledMb)} MB`);
       print(`    longest writing transaction seen meanwhile in other databases of the server: ${fmt(foreignMs)} ms`);
     }

@@ -111,4 +111,35 @@ describe('KafkaClient against the real broker', () => {
     await second.stop();
     expect(resumed.map((m) => m.offset)).toEqual(['2']);
   });
+
+  it('sends to several topics in one call, each record to its own topic in order, skipping empty batches', async () => {
+    const events = uniqueName('kafka_many_events');
+    const responses = uniqueName('kafka_many_responses');
+    await kafka.ensureTopics([
+      { name: events, partitions: 1 },
+      { name: responses, partitions: 1 },
+    ]);
+    const producer = await kafka.producer();
+    await producer.sendMany([
+      { topic: events, messages: [1, 2, 3].map((n) => ({ key: 'device-1', value: `event-${n}`, headers: { ce_type: 'Evt' } })) },
+      { topic: responses, messages: [{ key: 'request-1', value: 'answer', headers: { ce_type: 'Answer' } }] },
+      { topic: uniqueName('kafka_many_never_created'), messages: [] },
+    ]);
+    await producer.disconnect();
+
+    const received: IncomingMessage[] = [];
+    const consumer = kafka.createConsumer({ groupId: uniqueName('kafka_many_group'), topics: [events, responses], fromBeginning: true });
+    await consumer.start(async (batch) => {
+      received.push(...batch.messages);
+      await batch.commit(batch.messages[batch.messages.length - 1].offset);
+    });
+    await waitFor(() => received.length >= 4, 30_000, 'all four records');
+    await consumer.stop();
+    expect(received.filter((m) => m.topic === events).map((m) => [m.key, m.value?.toString(), m.offset])).toEqual([
+      ['device-1', 'event-1', '0'],
+      ['device-1', 'event-2', '1'],
+      ['device-1', 'event-3', '2'],
+    ]);
+    expect(received.filter((m) => m.topic === responses).map((m) => [m.key, m.value?.toString(), m.headers.ce_type])).toEqual([['request-1', 'answer', 'Answer']]);
+  });
 });

@@ -5,9 +5,19 @@ import { kafkajsLogCreator, kafkajsLogLevel, stderrJsonLogger } from './logging'
 import type { OutgoingMessage } from './messages';
 import { topicName, type KafkaSettings } from './settings';
 
+export interface TopicMessages {
+  topic: string;
+  messages: OutgoingMessage[];
+}
+
 export interface MessageProducer {
   /** Resolves once every replica in sync has the messages (acks = all). */
   send(topic: string, messages: OutgoingMessage[]): Promise<void>;
+  /**
+   * The same for several topics at once: one produce request per broker rather than one round trip per topic
+   * (the relay sends a command's events and its response together). Order is kept within each partition only.
+   */
+  sendMany(batches: TopicMessages[]): Promise<void>;
   disconnect(): Promise<void>;
 }
 
@@ -69,11 +79,13 @@ export class KafkaClient {
     };
     let producer = await connect();
     const handle: MessageProducer = {
-      send: async (topic, messages) => {
-        if (messages.length === 0) return;
+      send: (topic, messages) => handle.sendMany([{ topic, messages }]),
+      sendMany: async (batches) => {
+        const topicMessages = batches.filter((batch) => batch.messages.length > 0);
+        if (topicMessages.length === 0) return;
         const used = producer;
         try {
-          await used.send({ topic, acks: -1, messages });
+          await used.sendBatch({ acks: -1, topicMessages });
         } catch (error) {
           // A broker that crashed and restarted may have lost this producer's sequence numbers: every later send
           // of the same producer id is refused (out of order sequence) for ever. The caller retries the messages
