@@ -18,9 +18,8 @@ export type VersionRow = Timestamped<PublishedItemVersionRow, 'at'>;
  * The columns each view is written from: lists read only these, never DCC's whole published item (`item`) or the
  * search columns, which would cost PostgreSQL, the wire and JSON parsing for every row of every page.
  */
-export const PUBLISHED_VIEW_COLUMNS = [
-  'case_id',
-  'version',
+/** The item's own fields, shown to every audience (PublishedDefectView and DccDefectView alike). */
+const ITEM_FIELD_COLUMNS = [
   'identifier',
   'make',
   'model',
@@ -37,33 +36,18 @@ export const PUBLISHED_VIEW_COLUMNS = [
   'fix_information',
   'fixing_firmware_version',
   'description',
-  'first_published_at',
-  'updated_at',
-] as const satisfies ReadonlyArray<keyof PublishedRow>;
+] as const;
+
+export const PUBLISHED_VIEW_COLUMNS = ['case_id', 'version', ...ITEM_FIELD_COLUMNS, 'first_published_at', 'updated_at'] as const satisfies ReadonlyArray<keyof PublishedRow>;
 
 export const DCC_VIEW_COLUMNS = [
   'case_id',
   'case_kind',
   'state',
   'provider_party_id',
-  'identifier',
-  'make',
-  'model',
   'make_id',
   'model_id',
-  'manufacturer_id',
-  'smi_model_id',
-  'submitted_make',
-  'submitted_model',
-  'firmware_version',
-  'device_type',
-  'source',
-  'status_of_information',
-  'date_last_updated',
-  'fix_available',
-  'fix_information',
-  'fixing_firmware_version',
-  'description',
+  ...ITEM_FIELD_COLUMNS,
   'verified',
   'published',
   'published_version',
