@@ -2,33 +2,19 @@ import { RecordedEvent } from '@smi/event-store';
 import { Projection } from '@smi/projections';
 import { EntityManager } from 'typeorm';
 import { DCC_ITEM_EVENT_TYPES, DccItem, DccItemEvent, evolveDccItem } from './dcc-item';
+import { ITEM_FIELD_COLUMNS } from './item-columns';
 import { createSearchIndexes, SEARCH_COLUMNS_SQL, SEARCH_KEY_COLUMNS } from './search-columns';
 import { foldIntoRows, FoldedRows, quoteIdent } from './sql';
 
-/** Every column but the generated `search`, in table order. */
+/** Every column but the generated `search` (the order is the statement's, not the table's). */
 const COLUMNS: ReadonlyArray<keyof DccItem> = [
   'case_id',
   'case_kind',
   'state',
   'provider_party_id',
-  'identifier',
-  'submitted_make',
-  'submitted_model',
-  'firmware_version',
-  'device_type',
-  'source',
-  'status_of_information',
-  'date_last_updated',
-  'fix_available',
-  'fix_information',
-  'fixing_firmware_version',
-  'description',
+  ...ITEM_FIELD_COLUMNS,
   'make_id',
-  'make',
-  'manufacturer_id',
   'model_id',
-  'model',
-  'smi_model_id',
   'verified',
   'verified_content',
   'attached_fix',

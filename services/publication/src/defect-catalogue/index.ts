@@ -14,3 +14,4 @@ export { foldIntoRows, FoldedRows, quoteIdent } from './sql';
 
 /** The read models of the defects database, registered with the platform's projection runner (app.module.ts). */
 export const DEFECT_CATALOGUE_PROJECTIONS = [catalogueSpellingsProjection, dccItemsProjection, publishedItemsProjection, publishedItemVersionsProjection];
+export { ITEM_FIELD_COLUMNS } from './item-columns';

@@ -2,6 +2,7 @@ import { ItemPublishableData, ItemWithdrawnData, PublishedItemData } from '@smi/
 import { RecordedEvent } from '@smi/event-store';
 import { Projection } from '@smi/projections';
 import { EntityManager } from 'typeorm';
+import { ITEM_FIELD_COLUMNS } from './item-columns';
 import { firmwareKey, identifierSortKey, matchKeysOf, spellingKey } from './keys';
 import { PublishedFields, publishedFieldsOf } from './published-fields';
 import { createSearchIndexes, SEARCH_COLUMNS_SQL, SEARCH_KEY_COLUMNS } from './search-columns';
@@ -52,22 +53,7 @@ const COLUMNS: ReadonlyArray<keyof PublishedItemRow> = [
   'case_id',
   'version',
   'case_kind',
-  'identifier',
-  'make',
-  'model',
-  'manufacturer_id',
-  'smi_model_id',
-  'submitted_make',
-  'submitted_model',
-  'firmware_version',
-  'device_type',
-  'source',
-  'status_of_information',
-  'date_last_updated',
-  'fix_available',
-  'fix_information',
-  'fixing_firmware_version',
-  'description',
+  ...ITEM_FIELD_COLUMNS,
   'make_id',
   'model_id',
   'item',

@@ -1,5 +1,5 @@
 import { DomainError } from '@smi/decider';
-import { DccItem, FieldChange, PublishedItemRow, PublishedItemVersionRow } from '../defect-catalogue';
+import { DccItem, FieldChange, ITEM_FIELD_COLUMNS, PublishedItemRow, PublishedItemVersionRow } from '../defect-catalogue';
 import { DccDefectView, DefectVersionView, PublishedDefectView } from './defects.dto';
 
 /*
@@ -18,26 +18,6 @@ export type VersionRow = Timestamped<PublishedItemVersionRow, 'at'>;
  * The columns each view is written from: lists read only these, never DCC's whole published item (`item`) or the
  * search columns, which would cost PostgreSQL, the wire and JSON parsing for every row of every page.
  */
-/** The item's own fields, shown to every audience (PublishedDefectView and DccDefectView alike). */
-const ITEM_FIELD_COLUMNS = [
-  'identifier',
-  'make',
-  'model',
-  'manufacturer_id',
-  'smi_model_id',
-  'submitted_make',
-  'submitted_model',
-  'firmware_version',
-  'device_type',
-  'source',
-  'status_of_information',
-  'date_last_updated',
-  'fix_available',
-  'fix_information',
-  'fixing_firmware_version',
-  'description',
-] as const;
-
 export const PUBLISHED_VIEW_COLUMNS = ['case_id', 'version', ...ITEM_FIELD_COLUMNS, 'first_published_at', 'updated_at'] as const satisfies ReadonlyArray<keyof PublishedRow>;
 
 export const DCC_VIEW_COLUMNS = [
