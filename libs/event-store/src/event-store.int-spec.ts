@@ -160,6 +160,28 @@ describe('PostgresEventStore', () => {
     ]);
   });
 
+  it('reads all with the stored data as text: the same document, upcast ones in their current shape, data parsed when read', async () => {
+    const data = { quote: 'say "hi"\\ \t\n', unicode: 'Zürich – 東京 😀', big: 12345678901234567890, nested: { list: [1, 2.5, null, true] } };
+    await store.append('text-1', [{ type: 'Created', data }, { type: 'Touched', data: null }], NO_STREAM, meta);
+    await store.append('text-2', [{ type: 'Renamed', data: { oldName: 'z' }, schemaVersion: 1 }], NO_STREAM, meta);
+    const all = await store.readAll({ limit: 10_000 });
+    const asText = await store.readAll({ limit: 10_000, dataAsText: true });
+    const ours = (events: typeof all.events) => events.filter((e) => e.streamId.startsWith('text-'));
+    const [created, touched, renamed] = ours(asText.events);
+    expect(JSON.parse(created.dataText as string)).toEqual(JSON.parse(JSON.stringify(data)));
+    expect(touched.dataText).toBe('null');
+    expect(renamed.schemaVersion).toBe(2);
+    expect(JSON.parse(renamed.dataText as string)).toEqual({ name: 'z' });
+    // Apart from the text, the same events as a plain read: data parsed on first access, metadata and positions alike.
+    const withoutText = ours(asText.events).map((event) => {
+      const copy = { ...event };
+      delete copy.dataText;
+      return copy;
+    });
+    expect(withoutText).toEqual(ours(all.events));
+    expect(asText.checkpoint).toEqual(all.checkpoint);
+  });
+
   it('finds every event of one correlation id across streams', async () => {
     const correlationId = 'sr-90-B3:00-DB:77';
     await store.appendMany(

@@ -45,6 +45,11 @@ export interface ReadAllOptions {
   after?: GlobalCheckpoint;
   limit?: number;
   eventTypes?: string[];
+  /**
+   * Each event's data also as the JSON text stored (`dataText`), and `data` parsed only when something reads it:
+   * for the relay, which publishes the text and reads the data of few events, if any.
+   */
+  dataAsText?: boolean;
 }
 
 export interface ReadAllResult {
@@ -84,6 +89,8 @@ interface EventRow {
 
 const COLUMNS = `position::text AS position, transaction_id::text AS transaction_id, stream_id, stream_version,
   event_id::text AS event_id, event_type, schema_version, data, metadata, recorded_at`;
+/** The same, with the data as text: the driver hands it over as a string instead of parsing it. */
+const COLUMNS_DATA_AS_TEXT = COLUMNS.replace(' data,', ' data::text AS data,');
 
 /**
  * Append-only event store in the service's own PostgreSQL database. Every write goes through an
@@ -323,7 +330,7 @@ export class PostgresEventStore {
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
     const after = options.after ?? START;
     const rows: EventRow[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM events
+      `SELECT ${options.dataAsText ? COLUMNS_DATA_AS_TEXT : COLUMNS} FROM events
        WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
          AND transaction_id < (
            SELECT coalesce(min(running), pg_snapshot_xmax(pg_current_snapshot()))
@@ -336,7 +343,7 @@ export class PostgresEventStore {
        LIMIT $3`,
       [after.transactionId, after.position, options.limit ?? 1000, options.eventTypes ?? null],
     );
-    const events = rows.map((row) => this.toRecorded(row));
+    const events = rows.map((row) => (options.dataAsText ? this.toRecordedWithText(row) : this.toRecorded(row)));
     const last = events[events.length - 1];
     return { events, checkpoint: last ? { transactionId: last.transactionId, position: last.position } : after };
   }
@@ -357,6 +364,24 @@ export class PostgresEventStore {
       [after.transactionId, after.position],
     );
     return Number(rows[0].count);
+  }
+
+  /** A row whose data was read as text: kept as `dataText`, parsed on first read of `data` (upcast ones at once). */
+  private toRecordedWithText(row: EventRow): RecordedEvent {
+    const text = row.data as string;
+    if (this.upcasters.upcasts(row.event_type, row.schema_version)) {
+      // What is published is the current shape, as every other reader sees it.
+      const upcast = this.toRecorded({ ...row, data: JSON.parse(text) });
+      return { ...upcast, dataText: JSON.stringify(upcast.data) };
+    }
+    const event = this.toRecorded({ ...row, data: undefined });
+    let parsed: { data: unknown } | undefined;
+    Object.defineProperty(event, 'data', {
+      enumerable: true,
+      get: () => (parsed ??= { data: JSON.parse(text) }).data,
+    });
+    event.dataText = text;
+    return event;
   }
 
   private toRecorded(row: EventRow): RecordedEvent {

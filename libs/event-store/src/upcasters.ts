@@ -23,6 +23,11 @@ export class UpcasterRegistry {
     return Math.max(...steps.keys()) + 1;
   }
 
+  /** Whether an event of this type stored at this version is changed on read. */
+  upcasts(type: string, schemaVersion: number): boolean {
+    return this.byType.get(type)?.has(schemaVersion) ?? false;
+  }
+
   upcast(type: string, schemaVersion: number, data: unknown): { schemaVersion: number; data: unknown } {
     const steps = this.byType.get(type);
     if (!steps) return { schemaVersion, data };

@@ -138,7 +138,7 @@ export class OutboxRelay {
         // Read every round: an operator may have rewound the checkpoint to re-publish (see rewind()).
         const checkpoint = await this.loadCheckpoint();
         this.state.checkpoint = checkpoint;
-        const page = await this.options.store.readAll({ after: checkpoint, limit: this.batchSize });
+        const page = await this.options.store.readAll({ after: checkpoint, limit: this.batchSize, dataAsText: true });
         if (page.events.length === 0) {
           const wakeUp = await this.notifications.wait(this.pollIntervalMs);
           if (wakeUp !== 'stopped') this.state.wakeUps[wakeUp] += 1;
@@ -204,7 +204,8 @@ export class OutboxRelay {
     span.end();
     return {
       key: event.streamId,
-      value: JSON.stringify(event.data),
+      // The stored JSON text as it is: the same document, without parsing and serialising every event again.
+      value: event.dataText ?? JSON.stringify(event.data),
       headers: cloudEventHeaders(event, this.options.source, carrier.traceparent, carrier.tracestate),
     };
   }
