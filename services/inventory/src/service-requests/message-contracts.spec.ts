@@ -3,7 +3,7 @@ import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
 import { fold } from '@smi/decider';
 import { answered, decideServiceRequest, deviceDecider, responseBody, Sender, ServiceRequestCommand } from '../device-aggregate';
-import { malformedResponseBody, readServiceRequestMessage } from './service-request-input';
+import { malformedResponseBody, readServiceRequestMessage, readThroughDtos } from './service-request-input';
 
 const ajv = new Ajv2020({ allErrors: true, strict: true });
 addFormats(ajv);
@@ -70,5 +70,51 @@ describe('the published Service Request and response schemas agree with the inve
       const body = malformedResponseBody(read);
       expect({ body, valid: responseSchema(body), errors: responseSchema.errors ?? null }).toEqual({ body, valid: true, errors: null });
     }
+  });
+});
+
+/**
+ * A well-formed message is read without the DTO classes (the compiled schema first): that shortcut must never
+ * accept what the DTOs refuse, nor read anything differently. Every field of both requests, and of the sender and
+ * the changes, is set in turn to awkward values, removed, and joined by an unknown field; each message must be read
+ * exactly as the DTOs read it.
+ */
+describe('reading a Service Request message with the schema first agrees with the DTOs', () => {
+  const oddValues: unknown[] = [
+    undefined, null, '', ' ', 'x', 0, 1.5, -1, true, false, [], {}, ['IS'], { nested: 1 },
+    '1063', 'abcd', 'ABCD', '10630', '106', '00050203', '0005020g', '0005020\n', '00050203\n', '\u00001063',
+    'A', 'ad', 'E', 'ESME', 'esme', 'TYPE2', 'SMETS1', 'SMETS3', '8.4', '12.2', '9.1',
+    USER, DEVICE, '00db1234567890a0', '00-DB-12-34-56-78-90', '00-DB-12-34-56-78-90-A0-00', '00:DB:12:34:56:78:90:A0',
+    `${USER}:${DEVICE}:1`, `${USER}:${DEVICE}:18446744073709551615`, `${USER}:${DEVICE}:18446744073709551616`, `${DEVICE}:${USER}:1`,
+    'S'.repeat(32), 'S'.repeat(33), 'P'.repeat(64), 'P'.repeat(65), '\u00c4'.repeat(64), '\u00c4'.repeat(65), '\ud83d\ude00'.repeat(33),
+    Array.from({ length: 20 }, () => 'IS'), Array.from({ length: 21 }, () => 'IS'), ['IS', 7], [null],
+  ];
+  const paths = (message: Record<string, unknown>): string[][] =>
+    Object.entries(message).flatMap(([key, value]) =>
+      value !== null && typeof value === 'object' && !Array.isArray(value) ? [[key], ...Object.keys(value).map((inner) => [key, inner]), [key, 'unknownField']] : [[key]],
+    );
+  const withValue = (message: Record<string, unknown>, path: string[], value: unknown): unknown => {
+    const copy = JSON.parse(JSON.stringify(message)) as Record<string, Record<string, unknown>>;
+    const holder = path.length === 1 ? (copy as Record<string, unknown>) : copy[path[0]];
+    if (value === undefined) delete holder[path[path.length - 1]];
+    else holder[path[path.length - 1]] = value;
+    return copy;
+  };
+
+  it.each<[string, Record<string, unknown>]>([
+    ['SR8.4', sr84],
+    ['SR8.4 changing every detail', { ...sr84, changes: { deviceType: 'ESME', manufacturer: '1063', model: '00050203', firmwareVersion: '38040405', smetsVersion: 'SMETS2', esmeVariant: 'AD' } }],
+    ['SR12.2', sr122],
+  ])('%s with each field awkward, missing or joined by an unknown one', (_why, message) => {
+    const variants = [message, withValue(message, ['unknownField'], 1), ...paths(message).flatMap((path) => oddValues.map((value) => withValue(message, path, value)))];
+    let accepted = 0;
+    for (const variant of variants) {
+      const read = readServiceRequestMessage(variant, AT);
+      expect({ variant, read }).toEqual({ variant, read: readThroughDtos(variant, AT) });
+      if (read.ok) accepted += 1;
+    }
+    // Both outcomes occur: the comparison covers accepted messages as well as refused ones.
+    expect(accepted).toBeGreaterThan(10);
+    expect(accepted).toBeLessThan(variants.length / 2);
   });
 });

@@ -1,4 +1,7 @@
+import { INVENTORY_MESSAGE_SCHEMAS } from '@smi/contracts';
 import { FieldError } from '@smi/service-runtime';
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import {
   DETAIL_FIELDS,
   InventoryChanges,
@@ -68,8 +71,38 @@ export type ReadMessage =
   | { ok: true; command: ServiceRequestCommand }
   | { ok: false; errors: FieldError[]; requestId: string | null; serviceReference: string | null; deviceId: string | null };
 
+/**
+ * The published message schema, compiled once. It is at least as strict as the DTO classes (every rule of theirs
+ * has its counterpart in it, and message-contracts.spec.ts holds both to the same messages), so a message it
+ * accepts is one the DTOs accept too, and reading it needs none of class-validator's reflection: that was about
+ * about a quarter of the service's CPU for an SR8.4 over Kafka (120 of 500 µs).
+ */
+const schemaAccepts = (() => {
+  const ajv = new Ajv2020({ strict: true, allErrors: false });
+  addFormats(ajv);
+  return ajv.compile(INVENTORY_MESSAGE_SCHEMAS['inventory.service-requests']);
+})();
+
 /** Reads an `inventory.service-requests` message value that is already parsed JSON. */
 export function readServiceRequestMessage(raw: unknown, receivedAt: string): ReadMessage {
+  return readWellFormed(raw, receivedAt) ?? readThroughDtos(raw, receivedAt);
+}
+
+/**
+ * The common case, a message that is well formed: the schema accepts it and its RequestID names the device and
+ * the sender. Anything else is left to the DTOs, so every refusal names its fields exactly as over HTTP.
+ */
+function readWellFormed(raw: unknown, receivedAt: string): ReadMessage | undefined {
+  if (!schemaAccepts(raw)) return undefined;
+  const message = raw as unknown as PreNotifyDeviceMessageDto | UpdateInventoryMessageDto;
+  if (requestIdErrors(message, message.sender.userId).length > 0) return undefined;
+  const sender = senderOf(message.sender);
+  const command = message.serviceReference === '12.2' ? preNotifyCommand(message, sender, receivedAt) : updateInventoryCommand(message, sender, receivedAt);
+  return { ok: true, command };
+}
+
+/** The same reading through the DTO classes HTTP validates with: what the field errors of a refusal come from. */
+export function readThroughDtos(raw: unknown, receivedAt: string): ReadMessage {
   const record = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
   const echo = {
     requestId: typeof record.requestId === 'string' ? record.requestId : null,
