@@ -15,7 +15,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { copyFromStdin, copyText } from './support/copy-from-stdin';
 import { fmt, percentile, pool, rate, table, timed, type PhaseResult } from './support/measure';
-import { adminQuery, brokers, databaseUrlFor, runId } from './support/system-under-test';
+import { adminQuery, brokers, databaseUrlFor, runId, serverSettingsLine } from './support/system-under-test';
 
 const { values: args } = parseArgs({
   options: {
@@ -352,6 +352,7 @@ async function main(): Promise<void> {
       `Node ${process.version}, PostgreSQL ${pgVersion}, Kafka ${brokers.join(',')}, pool ${POOL_SIZE}, telemetry ${telemetryEnabled ? 'on' : 'off'}, scale ${scale}, ` +
       `load average ${loadAtStart.toFixed(2)} at start / ${loadavg()[0].toFixed(2)} at end`,
   );
+  out.push(await serverSettingsLine());
   out.push('');
   out.push(table(['phase', 'events', 'seconds', 'events/s', 'note'], results.map((r) => [r.label, fmt(r.events), fmt(r.seconds, 2), fmt(rate(r)), r.note ?? ''])));
   out.push('');

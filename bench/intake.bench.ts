@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import { fmt } from './support/measure';
-import { buildServices, cpuSeconds, databaseUrlFor, dropDatabaseAndTopics, memoryKb, runId, serviceEnv, startService, stopService } from './support/system-under-test';
+import { buildServices, cpuSeconds, databaseUrlFor, dropDatabaseAndTopics, memoryKb, runId, serverSettingsLine, serviceEnv, startService, stopService } from './support/system-under-test';
 
 const { values: args } = parseArgs({
   options: {
@@ -195,6 +195,7 @@ async function main(): Promise<void> {
       `node ${process.version}, load average ${load()} at start` +
       (process.env.BENCH_SERVICE_NODE_OPTIONS ? `, service NODE_OPTIONS=${process.env.BENCH_SERVICE_NODE_OPTIONS}` : ''),
   );
+  print(await serverSettingsLine());
 
   // 1. Throughput: ROWS rows, from the first byte sent until the last event is acknowledged by Kafka.
   if (!args['skip-throughput']) await throughput(dcc, print);

@@ -23,6 +23,7 @@ import {
   memoryKb,
   migrateService,
   runId,
+  serverSettingsLine,
   serverUrl,
   serviceEnv,
   startService,
@@ -315,6 +316,7 @@ async function main(): Promise<void> {
     console.log(line);
   };
   print(`inventory benchmark — ${new Date().toISOString()} — ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${fmt(totalmem() / 1024 ** 3)} GiB; node ${process.version}; load average ${fmt(loadavg()[0], 2)} at start`);
+  print(await serverSettingsLine());
   if (Object.keys(SERVICE_ENV).length > 0) print(`service settings: ${Object.entries(SERVICE_ENV).map(([k, v]) => `${k}=${v}`).join(' ')}`);
 
   const databaseUrl = databaseUrlFor(databaseName);

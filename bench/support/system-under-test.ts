@@ -166,3 +166,21 @@ export function cpuSeconds(pid: number): number {
     return 0;
   }
 }
+
+/** The server settings a write-heavy run depends on most, for the header of its figures. */
+export const WRITE_SETTINGS = ['shared_buffers', 'max_wal_size', 'checkpoint_timeout', 'wal_compression', 'wal_buffers', 'synchronous_commit'];
+
+/** One line naming the server's write settings, so that figures say which configuration produced them. */
+export async function serverSettingsLine(): Promise<string> {
+  const client = new Client({ connectionString: serverUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string; value: string }>(
+      `SELECT name, current_setting(name) AS value FROM unnest($1::text[]) AS s(name)`,
+      [WRITE_SETTINGS],
+    );
+    return `PostgreSQL settings: ${rows.map((r) => `${r.name}=${r.value}`).join(', ')}`;
+  } finally {
+    await client.end();
+  }
+}
