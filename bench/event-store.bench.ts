@@ -15,6 +15,7 @@ import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { copyFromStdin, copyText } from './support/copy-from-stdin';
 import { fmt, percentile, pool, rate, table, timed, type PhaseResult } from './support/measure';
+import { CpuMeter } from './support/process-meters';
 import { adminQuery, brokers, databaseUrlFor, runId, serverSettingsLine } from './support/system-under-test';
 
 const { values: args } = parseArgs({
@@ -40,6 +41,17 @@ const POOL_SIZE = 10;
 const STEADY_IN_FLIGHT = POOL_SIZE - 2;
 
 const databaseName = `bench_event_store_${runId}`;
+
+/**
+ * A timed phase with its CPU: this process (the store's code, the drivers, the relay and the consumer run here) and
+ * the PostgreSQL backends of the bench's database, per event. Far steadier than the rate on a shared machine.
+ */
+async function costed(label: string, total: number, run: (advance: (n?: number) => void) => Promise<void>, note?: string): Promise<PhaseResult> {
+  const meter = await CpuMeter.start(process.pid, databaseName);
+  const result = await timed(label, total, run, note);
+  const cpu = await meter.stop();
+  return { ...result, cpuMicrosPerEvent: { process: (cpu.service * 1e6) / total, postgres: (cpu.postgres * 1e6) / total } };
+}
 const topic = `bench_${runId}.events`;
 
 const EVENT_TYPE = 'EsmeVariantCorrected';
@@ -97,7 +109,8 @@ async function main(): Promise<void> {
     url,
     poolSize: POOL_SIZE,
     migrations: [...EVENT_STORE_MIGRATIONS, ...OUTBOX_RELAY_MIGRATIONS],
-    applicationName: 'bench',
+    // The store is what is measured here: its backends count as PostgreSQL's CPU (a bench's own connections do not).
+    applicationName: 'event-store-under-test',
   });
   await dataSource.initialize();
   await dataSource.runMigrations();
@@ -110,7 +123,7 @@ async function main(): Promise<void> {
     // 1. One event per transaction, as a command handler appends.
     await checkpoint();
     results.push(
-      await timed(`append: 1 event/tx, ${WRITERS} writers`, SINGLE_EVENTS, (advance) =>
+      await costed(`append: 1 event/tx, ${WRITERS} writers`, SINGLE_EVENTS, (advance) =>
         pool(SINGLE_EVENTS, WRITERS, async (i) => {
           await store.append(`device-${randomUUID()}`, [newEvent(i)], NO_STREAM, appendMetadata());
           advance();
@@ -121,7 +134,7 @@ async function main(): Promise<void> {
     // 2. appendMany: many streams, one event each, one transaction and one INSERT per batch.
     await checkpoint();
     results.push(
-      await timed(`appendMany: ${BATCH_SIZE} streams/tx, ${BATCH_WRITERS} writers`, BATCHED_EVENTS, (advance) =>
+      await costed(`appendMany: ${BATCH_SIZE} streams/tx, ${BATCH_WRITERS} writers`, BATCHED_EVENTS, (advance) =>
         pool(BATCHED_EVENTS / BATCH_SIZE, BATCH_WRITERS, async (batch) => {
           const requests: AppendRequest[] = [];
           for (let j = 0; j < BATCH_SIZE; j++) {
@@ -156,7 +169,7 @@ async function main(): Promise<void> {
     const wholeCopy = renderChunks(BATCHED_EVENTS, 1000);
     await checkpoint();
     results.push(
-      await timed('raw COPY: one statement, all rows', BATCHED_EVENTS, async (advance) => {
+      await costed('raw COPY: one statement, all rows', BATCHED_EVENTS, async (advance) => {
         const copied = await copyFromStdin(copyClient, COPY, wholeCopy);
         if (copied !== BATCHED_EVENTS) throw new Error(`COPY wrote ${copied} rows, expected ${BATCHED_EVENTS}`);
         advance(copied);
@@ -175,7 +188,7 @@ async function main(): Promise<void> {
     );
     await checkpoint();
     results.push(
-      await timed(`raw COPY: ${BATCH_SIZE} rows/tx, ${BATCH_WRITERS} writers`, BATCHED_EVENTS, async (advance) => {
+      await costed(`raw COPY: ${BATCH_SIZE} rows/tx, ${BATCH_WRITERS} writers`, BATCHED_EVENTS, async (advance) => {
         let next = 0;
         await Promise.all(
           copyClients.map(async (client) => {
@@ -188,7 +201,7 @@ async function main(): Promise<void> {
 
     await checkpoint();
     results.push(
-      await timed(`raw INSERT…unnest: ${BATCH_SIZE} rows/tx, ${BATCH_WRITERS} writers`, BATCHED_EVENTS, (advance) =>
+      await costed(`raw INSERT…unnest: ${BATCH_SIZE} rows/tx, ${BATCH_WRITERS} writers`, BATCHED_EVENTS, (advance) =>
         pool(BATCHED_EVENTS / BATCH_SIZE, BATCH_WRITERS, async (batch) => {
           const columns: [string[], string[], string[], string[]] = [[], [], [], []];
           for (let j = 0; j < BATCH_SIZE; j++) {
@@ -216,7 +229,7 @@ async function main(): Promise<void> {
 
     await checkpoint();
     results.push(
-      await timed(`peer pushEvent: 1 event/tx, ${WRITERS} writers`, SINGLE_EVENTS, (advance) =>
+      await costed(`peer pushEvent: 1 event/tx, ${WRITERS} writers`, SINGLE_EVENTS, (advance) =>
         pool(SINGLE_EVENTS, WRITERS, async (i) => {
           await peer.pushEvent(peerEvent(i), { eventStoreId });
           advance();
@@ -226,7 +239,7 @@ async function main(): Promise<void> {
 
     await checkpoint();
     results.push(
-      await timed(`peer pushEventGroup: ${BATCH_SIZE} events/tx, ${BATCH_WRITERS} writers`, BATCHED_EVENTS, (advance) =>
+      await costed(`peer pushEventGroup: ${BATCH_SIZE} events/tx, ${BATCH_WRITERS} writers`, BATCHED_EVENTS, (advance) =>
         pool(BATCHED_EVENTS / BATCH_SIZE, BATCH_WRITERS, async (batch) => {
           const group = Array.from(
             { length: BATCH_SIZE },
@@ -263,7 +276,7 @@ async function main(): Promise<void> {
 
     await checkpoint();
     results.push(
-      await timed('relay: store → Kafka (acks=all)', storedCount, async (advance) => {
+      await costed('relay: store → Kafka (acks=all)', storedCount, async (advance) => {
         relay.start();
         let reported = 0;
         await waitUntil(
@@ -285,7 +298,7 @@ async function main(): Promise<void> {
     const receivedAt = new Map<string, { wallMs: number; recordedAtMs: number }>();
     const consumer: GroupConsumer = kafka.createConsumer({ groupId: `bench_${runId}`, topics: [topic], fromBeginning: true, partitionsConsumedConcurrently: 6 });
     cleanups.push(() => consumer.stop());
-    const catchUp = await timed('consumer catch-up: read the relayed topic', storedCount, async (advance) => {
+    const catchUp = await costed('consumer catch-up: read the relayed topic', storedCount, async (advance) => {
       await consumer.start(async (batch) => {
         const wallMs = performance.timeOrigin + performance.now();
         for (const message of batch.messages) {
@@ -300,7 +313,7 @@ async function main(): Promise<void> {
     results.push({ ...catchUp, note: 'informative: Kafka consumer read rate' });
 
     const committedAt = new Map<string, number>();
-    const steady = await timed(`steady appends: ${fmt(STEADY_RATE)}/s for ${args['steady-seconds']} s, 1 event/tx`, STEADY_EVENTS, async (advance) => {
+    const steady = await costed(`steady appends: ${fmt(STEADY_RATE)}/s for ${args['steady-seconds']} s, 1 event/tx`, STEADY_EVENTS, async (advance) => {
       const inFlight = new Set<Promise<void>>();
       const started = performance.now();
       let issued = 0;
@@ -354,7 +367,20 @@ async function main(): Promise<void> {
   );
   out.push(await serverSettingsLine());
   out.push('');
-  out.push(table(['phase', 'events', 'seconds', 'events/s', 'note'], results.map((r) => [r.label, fmt(r.events), fmt(r.seconds, 2), fmt(rate(r)), r.note ?? ''])));
+  out.push(
+    table(
+      ['phase', 'events', 'seconds', 'events/s', 'CPU µs/event: bench process', 'PostgreSQL', 'note'],
+      results.map((r) => [
+        r.label,
+        fmt(r.events),
+        fmt(r.seconds, 2),
+        fmt(rate(r)),
+        r.cpuMicrosPerEvent ? fmt(r.cpuMicrosPerEvent.process, 1) : '',
+        r.cpuMicrosPerEvent ? fmt(r.cpuMicrosPerEvent.postgres, 1) : '',
+        r.note ?? '',
+      ]),
+    ),
+  );
   out.push('');
   out.push(
     table(

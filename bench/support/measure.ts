@@ -6,6 +6,8 @@ export interface PhaseResult {
   events: number;
   seconds: number;
   note?: string;
+  /** CPU per event of the phase, where the bench measured it: its own process and PostgreSQL's backends. */
+  cpuMicrosPerEvent?: { process: number; postgres: number };
 }
 
 export function rate(result: Pick<PhaseResult, 'events' | 'seconds'>): number {
