@@ -1,20 +1,23 @@
-import { PermanentMessageError } from '@smi/consumer';
-import { IncomingMessage } from '@smi/kafka';
-import { submissionFrom } from './submission-fulfilment.consumer';
+import { RecordedEvent } from '@smi/event-store';
+import { UnreadableEventError } from '@smi/projections';
+import { submissionFrom } from './submission-fulfilment.reaction';
 
-const message = (value: unknown, headers: Record<string, string> = {}): IncomingMessage => ({
-  topic: 'intake.events',
-  partition: 0,
-  offset: '7',
-  key: 'submission-1',
-  value: Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)),
-  headers: { ce_type: 'SubmissionRecorded', ...headers },
-  timestamp: '0',
+const stored = (data: unknown, streamId = 'submission-1'): RecordedEvent => ({
+  position: '7',
+  transactionId: '100',
+  streamId,
+  streamVersion: 1,
+  eventId: '00000000-0000-4000-8000-000000000007',
+  type: 'SubmissionRecorded',
+  schemaVersion: 1,
+  data,
+  metadata: { correlationId: 'upload-1', sourceService: 'intake' },
+  recordedAt: new Date('2026-04-01T09:15:01Z'),
 });
 
-describe('reading SubmissionRecorded for fulfilment', () => {
+describe('reading a stored SubmissionRecorded for fulfilment', () => {
   it('takes the provider, the submission and when it was received, ignoring the rest', () => {
-    expect(submissionFrom(message({ submissionId: 'S-1', providerPartyId: 'MFR-NW', receivedAt: '2026-04-01T09:15:00Z', rows: 3, counts: {} }))).toEqual({
+    expect(submissionFrom(stored({ submissionId: 'S-1', providerPartyId: 'MFR-NW', receivedAt: '2026-04-01T09:15:00Z', rows: 3, counts: {} }))).toEqual({
       submissionId: 'S-1',
       providerPartyId: 'MFR-NW',
       receivedAt: '2026-04-01T09:15:00.000Z',
@@ -22,17 +25,22 @@ describe('reading SubmissionRecorded for fulfilment', () => {
   });
 
   it('falls back to the stream id for the submission id', () => {
-    expect(submissionFrom(message({ providerPartyId: 'MFR-NW', receivedAt: '2026-04-01T09:15:00Z' }, { ce_subject: 'submission-abc' })).submissionId).toBe('abc');
+    expect(submissionFrom(stored({ providerPartyId: 'MFR-NW', receivedAt: '2026-04-01T09:15:00Z' }, 'submission-abc')).submissionId).toBe('abc');
   });
 
   it.each([
-    ['not JSON', '{'],
-    ['not an object', '42'],
+    ['data that is not an object', 42],
+    ['data that is null', null],
+    ['data that is an array', [1]],
     ['no provider', { submissionId: 'S', receivedAt: '2026-04-01T09:15:00Z' }],
     ['a bad provider id', { submissionId: 'S', providerPartyId: ' X', receivedAt: '2026-04-01T09:15:00Z' }],
     ['no receivedAt', { submissionId: 'S', providerPartyId: 'MFR-NW' }],
     ['a receivedAt that is only a date', { submissionId: 'S', providerPartyId: 'MFR-NW', receivedAt: '2026-04-01' }],
-  ])('dead-letters a message with %s', (_what, value) => {
-    expect(() => submissionFrom(message(value))).toThrow(PermanentMessageError);
+  ])('finds an event with %s unreadable', (_what, data) => {
+    expect(() => submissionFrom(stored(data))).toThrow(UnreadableEventError);
+  });
+
+  it('finds an event with no submission id and a stream not named after one unreadable', () => {
+    expect(() => submissionFrom(stored({ providerPartyId: 'MFR-NW', receivedAt: '2026-04-01T09:15:00Z' }, 'submission-'))).toThrow(UnreadableEventError);
   });
 });
