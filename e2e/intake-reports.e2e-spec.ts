@@ -236,7 +236,7 @@ describe('intake: glossary, reports, fixes and data requests', () => {
       expect(csp.body).toMatchObject({ providerPartyType: 'csp', status: 'open', note: 'Comms Hub data' });
     });
 
-    it("are fulfilled by the provider's next submission file, end to end through intake.events", async () => {
+    it("are fulfilled by the provider's next submission file, end to end (the reaction reads intake's event store)", async () => {
       const northwind = await as('MFR-NW', 'manufacturer');
       const [open] = (await call('GET', `${intake}/data-requests?status=open`, northwind)).body as Array<{ requestId: string }>;
       const csv = readFileSync(join(__dirname, '..', 'services', 'intake', 'test', 'fixtures', 'manufacturer-initial.csv'));

@@ -276,6 +276,36 @@ describe('handleBatch and handleCommand against PostgreSQL', () => {
     expect(outcome).toMatchObject({ kind: 'refused', error: { code: 'INSUFFICIENT_FUNDS' } });
   });
 
+  it('takes a stream without a snapshot as empty, unread, when the snapshots cover every stream; a stream found to have events after all is read on the retry', async () => {
+    const covering: Aggregate<State, Event> = { ...withSnapshots, snapshotsCoverEveryStream: true };
+    const depositCovered = (account: string, amount: number) =>
+      handleBatch(dataSource, {
+        store,
+        metadata: meta,
+        commands: [command({ aggregate: covering, streamId: account }, { type: 'Deposit', amount })],
+        project: (manager, written) => projectBalances(manager, written.of(covering)),
+      });
+    const reads = jest.spyOn(store, 'readStreamsForDecision');
+    try {
+      const fresh = newAccount();
+      expect(await depositCovered(fresh, 10)).toEqual([{ kind: 'decided', value: [{ type: 'Deposited', amount: 10, balance: 10 }] }]);
+      expect(reads.mock.calls.map(([streams]) => streams)).toEqual([[]]);
+
+      // Events without their row (the promise broken): the append refuses the version, and the retry folds the stream.
+      const broken = newAccount();
+      await deposit(broken, 100);
+      await dataSource.query(`DELETE FROM balances WHERE stream_id = $1`, [broken]);
+      reads.mockClear();
+      decided = 0;
+      expect(await depositCovered(broken, 5)).toEqual([{ kind: 'decided', value: [{ type: 'Deposited', amount: 5, balance: 105 }] }]);
+      expect(decided).toBe(2);
+      expect(reads.mock.calls.map(([streams]) => streams)).toEqual([[], [{ streamId: broken, snapshotVersion: undefined }]]);
+      expect(await balances(broken)).toEqual([100, 105]);
+    } finally {
+      reads.mockRestore();
+    }
+  });
+
   it('a dry run decides and records nothing', async () => {
     const account = newAccount();
     await deposit(account, 100);

@@ -1,4 +1,5 @@
 export { Projection } from './projection';
+export { Reaction, reactionProjection, UnreadableEventError } from './reaction';
 export {
   AsyncProjectionRunner,
   AsyncProjectionRunnerOptions,

@@ -3,7 +3,7 @@ import { DomainError } from '@smi/decider';
 import { PostgresEventStore } from '@smi/event-store';
 import { KafkaClient, MessageProducer, TopicSpec } from '@smi/kafka';
 import { OutboxRelay } from '@smi/outbox-relay';
-import { AsyncProjectionRunner } from '@smi/projections';
+import { AsyncProjectionRunner, Projection, Reaction, reactionProjection } from '@smi/projections';
 import { DataSource } from 'typeorm';
 import { nestLogger } from './nest-logger';
 import type { ResolvedTopics, ServicePlatformOptions } from './platform-options';
@@ -14,6 +14,8 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
   private readonly logger = nestLogger('Platform');
   private relay?: OutboxRelay;
   private projections?: AsyncProjectionRunner;
+  /** The read models of the options, then the reactions the service's modules added while they initialised. */
+  private readonly projectionList: Projection[];
 
   constructor(
     @Inject(SERVICE_NAME) private readonly serviceName: string,
@@ -24,7 +26,19 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
     @Inject(PLATFORM_TOPIC_SPECS) private readonly topicSpecs: TopicSpec[],
     @Inject(PLATFORM_OPTIONS) private readonly options: ServicePlatformOptions,
     private readonly dataSource: DataSource,
-  ) {}
+  ) {
+    this.projectionList = [...(options.projections ?? [])];
+  }
+
+  /**
+   * Runs `reaction` on the projection runner, beside the read models. Providers built by dependency
+   * injection (a reaction needs its use case's handler) call this from `onModuleInit`, which Nest runs for
+   * every module before the runner starts in `onApplicationBootstrap`.
+   */
+  addReaction(reaction: Reaction): void {
+    if (this.projections) throw new Error(`reaction ${reaction.name} was added after the projection runner started`);
+    this.projectionList.push(reactionProjection(reaction));
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     // Subscribing to a missing topic fails on KRaft, so every topic this service touches exists first.
@@ -41,11 +55,11 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
       logger: this.logger,
     });
     this.relay.start();
-    if (this.options.projections?.length) {
+    if (this.projectionList.length > 0) {
       this.projections = new AsyncProjectionRunner({
         dataSource: this.dataSource,
         store: this.store,
-        projections: this.options.projections,
+        projections: this.projectionList,
         logger: this.logger,
       });
       await this.projections.start();
@@ -78,7 +92,7 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
   }
 
   private runnerFor(name: string): AsyncProjectionRunner {
-    if (!this.projections || !this.options.projections?.some((p) => p.name === name)) {
+    if (!this.projections || !this.projectionList.some((p) => p.name === name)) {
       throw new DomainError('PROJECTION_NOT_FOUND', `${this.serviceName} has no read model named ${name}`);
     }
     return this.projections;

@@ -139,8 +139,12 @@ export class DataRequestsHandler {
   }
 
   /** A submission from a provider fulfils each of its requests still open or overdue. Returns the ids fulfilled. */
-  async fulfilFromSubmission(submission: SubmissionReceived, cause: { correlationId: string; causationId: string }): Promise<string[]> {
-    const rows: Array<{ request_id: string }> = await this.dataSource.query(
+  async fulfilFromSubmission(
+    submission: SubmissionReceived,
+    cause: { correlationId: string; causationId: string },
+    manager?: EntityManager,
+  ): Promise<string[]> {
+    const rows: Array<{ request_id: string }> = await (manager ?? this.dataSource).query(
       `SELECT request_id FROM data_requests WHERE provider_party_id = $1 AND status IN ('open', 'overdue') ORDER BY request_number`,
       [submission.providerPartyId],
     );
@@ -150,6 +154,7 @@ export class DataRequestsHandler {
         requestId,
         { type: 'FulfilDataRequest', requestId, ...submission, at: this.clock.now().toISOString() },
         { ...cause, actor: DATA_REQUESTS_SYSTEM_ACTOR, submissionId: submission.submissionId },
+        manager,
       );
       if (result.length > 0) fulfilled.push(requestId);
     }
@@ -183,8 +188,9 @@ export class DataRequestsHandler {
     return marked;
   }
 
-  private async execute(requestId: string, command: DataRequestCommand, metadata: AppendMetadata): Promise<RecordedEvent[]> {
-    const result = await handleCommand(this.dataSource, {
+  /** In a transaction of its own, or in a savepoint of `manager`'s (the fulfilment reaction's batch). */
+  private async execute(requestId: string, command: DataRequestCommand, metadata: AppendMetadata, manager?: EntityManager): Promise<RecordedEvent[]> {
+    const result = await handleCommand(manager ?? this.dataSource, {
       store: this.store,
       streamId: dataRequestStreamId(requestId),
       decider: this.decider,

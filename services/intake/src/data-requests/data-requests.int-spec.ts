@@ -116,7 +116,7 @@ describe('data requests (PostgreSQL + Kafka, injected clock)', () => {
     expect((await refusal({ providerPartyId: 'MFR-NW', agreedDeliveryDate: '2026-04-30' }, secas)).status).toBe(403);
   });
 
-  it('a submission from the provider fulfils its open request, through intake.events and the consumer', async () => {
+  it('a submission from the provider fulfils its open request, read from intake\'s event store by the fulfilment reaction', async () => {
     const submission = await recordSubmission('CSP-N', '2026-04-01T09:15:00.000Z');
     const fulfilled = await waitFor(async () => {
       const view = await request(ids.comms);
@@ -236,7 +236,7 @@ describe('data requests (PostgreSQL + Kafka, injected clock)', () => {
     }
   });
 
-  it('a request recorded with a date past the calendar (before dates were bounded) breaks no read and no consumer', async () => {
+  it('a request recorded with a date past the calendar (before dates were bounded) breaks no read and not the fulfilment reaction', async () => {
     // Recorded as an older version did: agreed 9999-12-31, whose 15 working days run past year 9999.
     const requestId = 'DR-900001';
     const dataSource = intake.app.get(DataSource);
@@ -258,12 +258,50 @@ describe('data requests (PostgreSQL + Kafka, injected clock)', () => {
     expect((await intake.call('GET', '/data-requests?status=open', secas)).status).toBe(200);
     expect(await intake.app.get(OverdueScheduler, { strict: false }).checkNow()).not.toContain(requestId);
 
-    // The provider's next submission fulfils it through the consumer (no dead letter), and it cannot be late.
+    // The provider's next submission fulfils it through the reaction (nothing recorded as unreadable), and it cannot be late.
     await recordSubmission('MFR-SW', '2026-04-29T09:00:00.000Z');
     const fulfilled = await waitFor(async () => {
       const view = await request(requestId);
       return view.status === 'fulfilled' ? view : undefined;
     }, 60_000, 'the legacy request to be fulfilled');
     expect(fulfilled.fulfilment).toMatchObject({ late: false, receivedAt: '2026-04-29T09:00:00.000Z' });
+  });
+  it('records an unreadable stored SubmissionRecorded and goes on: a later submission still fulfils', async () => {
+    const issued = await intake.call('POST', '/data-requests', dcc, { providerPartyId: 'MFR-NW', agreedDeliveryDate: '2026-05-20' });
+    expect(issued.status).toBe(201);
+    const requestId = (issued.body as DataRequestView).requestId;
+    // Stored by a faulty writer: no provider, so no request can ever be fulfilled by it.
+    const broken = await store.append('submission-broken-1', [{ type: 'SubmissionRecorded', data: { submissionId: 'broken-1', receivedAt: '2026-04-28T11:00:00.000Z' } }], NO_STREAM, {
+      correlationId: 'upload-broken-1',
+    });
+    const submission = await recordSubmission('MFR-NW', '2026-04-29T10:00:00.000Z');
+    const fulfilled = await waitFor(async () => {
+      const view = await request(requestId);
+      return view.status === 'fulfilled' ? view : undefined;
+    }, 60_000, 'the request to be fulfilled by the submission after the unreadable one');
+    expect(fulfilled.fulfilment).toMatchObject({ submissionId: submission.submissionId });
+
+    const unreadable = await intake.app.get(DataSource).query(`SELECT event_id::text AS event_id, stream_id, event_type, error FROM submission_fulfilment`);
+    expect(unreadable).toEqual([
+      { event_id: broken.events[0].eventId, stream_id: 'submission-broken-1', event_type: 'SubmissionRecorded', error: 'SubmissionRecorded has no valid providerPartyId' },
+    ]);
+    const status = (await intake.call('GET', '/ops/projections', dcc)).body as Array<{ projection: string; lag: number; lastError?: string }>;
+    expect(status.find((p) => p.projection === 'submission_fulfilment')).toMatchObject({ lag: 0 });
+    expect(status.find((p) => p.projection === 'submission_fulfilment')?.lastError).toBeUndefined();
+  });
+
+  it('reading every SubmissionRecorded again (a rebuild of the reaction) fulfils nothing twice', async () => {
+    const all = (await intake.call('GET', '/data-requests', dcc)).body as DataRequestView[];
+    const before = new Map<string, StreamEvent[]>();
+    for (const r of all) before.set(r.requestId, await stream(r.requestId));
+    const operator = await intake.token({ party: 'DCC', partyType: 'dcc', roles: ['operator'] });
+    expect((await intake.call('POST', '/ops/projections/submission_fulfilment/rebuild', operator)).status).toBe(202);
+    await waitFor(async () => {
+      const progress = (await intake.call('GET', '/ops/projections/submission_fulfilment/rebuild', dcc)).body as { rebuilding: boolean };
+      return progress.rebuilding ? undefined : true;
+    }, 60_000, 'the reaction to read every submission again');
+    for (const r of all) expect(await stream(r.requestId)).toEqual(before.get(r.requestId));
+    // The unreadable event is recorded again in the new table, not lost by the rebuild.
+    expect(await intake.app.get(DataSource).query(`SELECT stream_id FROM submission_fulfilment`)).toEqual([{ stream_id: 'submission-broken-1' }]);
   });
 });

@@ -5,7 +5,7 @@ import { BANK_HOLIDAYS, CLOCK, DATA_REQUESTS_OPTIONS, DataRequestsOptions, SYSTE
 import { DataRequestsController } from './data-requests.controller';
 import { DataRequestsHandler } from './data-requests.handler';
 import { OverdueScheduler } from './overdue.scheduler';
-import { SubmissionFulfilmentConsumer } from './submission-fulfilment.consumer';
+import { SubmissionFulfilmentReaction } from './submission-fulfilment.reaction';
 
 /** Data requests to manufacturers and CSPs: issue, fulfilment by a submission, overdue after 15 working days. */
 @Module({})
@@ -21,7 +21,7 @@ export class DataRequestsModule {
         { provide: BANK_HOLIDAYS, useValue: new EnglandAndWalesBankHolidays() },
         DataRequestsHandler,
         OverdueScheduler,
-        SubmissionFulfilmentConsumer,
+        SubmissionFulfilmentReaction,
       ],
       exports: [DataRequestsHandler, OverdueScheduler, CLOCK],
     };

@@ -46,6 +46,36 @@ function makeKey(make: string): string {
   return make.trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
+interface DeclaredMakes {
+  readonly byKey: ReadonlyMap<string, string>;
+  /** Make cells already read, exactly as written: a file spells its makes the same way on thousands of rows. */
+  readonly read: Map<string, string | undefined>;
+}
+
+const MAKE_SPELLINGS_REMEMBERED = 256;
+
+/**
+ * The submitter's makes by their compared form, worked out once per list rather than for every registered make on
+ * every row. Keyed by the list itself: one ValidationContext serves a whole file.
+ */
+const declaredMakes = new WeakMap<readonly string[], DeclaredMakes>();
+
+function declaredMake(allowedMakes: readonly string[], make: string): string | undefined {
+  let declared = declaredMakes.get(allowedMakes);
+  if (declared === undefined) {
+    const byKey = new Map<string, string>();
+    // The first registered spelling wins, as `find` did.
+    for (const allowed of allowedMakes) if (!byKey.has(makeKey(allowed))) byKey.set(makeKey(allowed), allowed);
+    declared = { byKey, read: new Map() };
+    declaredMakes.set(allowedMakes, declared);
+  }
+  if (declared.read.has(make)) return declared.read.get(make);
+  const found = declared.byKey.get(makeKey(make));
+  if (declared.read.size >= MAKE_SPELLINGS_REMEMBERED) declared.read.clear();
+  declared.read.set(make, found);
+  return found;
+}
+
 function acceptedList(values: readonly { readonly code: string }[]): string {
   return values.map((value) => value.code).join(', ');
 }
@@ -98,7 +128,7 @@ export function validateRow(row: SubmissionRow, context: ValidationContext): Row
   const make = ((): string | undefined => {
     const text = requiredText('Make');
     if (text === undefined || context.allowedMakes === undefined) return text;
-    const declared = context.allowedMakes.find((allowed) => makeKey(allowed) === makeKey(text));
+    const declared = declaredMake(context.allowedMakes, text);
     if (declared === undefined) {
       return reject(
         'Make',
