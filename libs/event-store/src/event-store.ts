@@ -36,7 +36,7 @@ export interface EventStoreOptions {
  * From this many events on, COPY FROM STDIN is cheaper than one INSERT … json_to_recordset for PostgreSQL and for
  * the store alike, despite the second round trip that reads the positions back (ADR 0008).
  */
-export const COPY_THRESHOLD = 64;
+export const COPY_THRESHOLD = 32;
 /** COPY data is sent in chunks of about this many characters, so a 100,000-event append is never one huge string. */
 const COPY_CHUNK_CHARS = 1 << 20;
 
