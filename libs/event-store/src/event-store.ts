@@ -466,8 +466,11 @@ export class PostgresEventStore {
    */
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
     const after = options.after ?? START;
-    const rows: EventRow[] = await this.dataSource.query(
-      `SELECT ${COLUMNS} FROM events
+    // A named statement: planning this query cost more than running it (about 1.4 against 2 ms per relay round in
+    // the event-store bench), and every relay and projection round runs it.
+    const { rows } = await this.pool.query<EventRow>({
+      name: 'smi_event_store_read_all',
+      text: `SELECT ${COLUMNS} FROM events
        WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
          AND transaction_id < (
            SELECT coalesce(min(running), pg_snapshot_xmax(pg_current_snapshot()))
@@ -478,8 +481,8 @@ export class PostgresEventStore {
          AND ($4::text[] IS NULL OR event_type = ANY($4::text[]))
        ORDER BY events.transaction_id, events.position
        LIMIT $3`,
-      [after.transactionId, after.position, options.limit ?? 1000, options.eventTypes ?? null],
-    );
+      values: [after.transactionId, after.position, options.limit ?? 1000, options.eventTypes ?? null],
+    });
     const events = rows.map((row) => this.toRecorded(row));
     const last = events[events.length - 1];
     return { events, checkpoint: last ? { transactionId: last.transactionId, position: last.position } : after };
