@@ -23,7 +23,7 @@ class CopyFromStdin {
 
   constructor(
     private readonly text: string,
-    private readonly chunks: readonly Buffer[],
+    private readonly chunks: Iterable<Buffer>,
   ) {}
 
   submit(connection: PgConnection): void {
@@ -76,8 +76,8 @@ class CopyFromStdin {
   handleCopyData(): void {}
 }
 
-/** Streams `chunks` (already in COPY text format) through `copyStatement`; resolves with the number of rows copied. */
-export function copyFromStdin(client: ClientBase, copyStatement: string, chunks: readonly Buffer[]): Promise<number> {
+/** Streams `chunks` (already in COPY text format, taken one at a time as the socket drains) through `copyStatement`; resolves with the number of rows copied. */
+export function copyFromStdin(client: ClientBase, copyStatement: string, chunks: Iterable<Buffer>): Promise<number> {
   return new Promise((resolve, reject) => {
     const copy = new CopyFromStdin(copyStatement, chunks);
     copy.callback = (error) => (error ? reject(error) : resolve(copy.rowCount));

@@ -114,6 +114,19 @@ interface Assigned {
   recorded_at: Date;
 }
 
+/** The rows in COPY text format, rendered a chunk at a time as the socket takes them, so a large batch is never held twice. */
+function* copyChunks(rows: PendingRow[]): Generator<Buffer> {
+  let text = '';
+  for (const r of rows) {
+    text += `${copyText(r.streamId)}\t${r.version}\t${copyText(r.eventId)}\t${copyText(r.type)}\t${r.schemaVersion}\t${copyText(r.data)}\t${copyText(r.metadata)}\n`;
+    if (text.length >= COPY_CHUNK_CHARS) {
+      yield Buffer.from(text);
+      text = '';
+    }
+  }
+  if (text.length > 0) yield Buffer.from(text);
+}
+
 const countEvents = (requests: AppendRequest[]) => requests.reduce((n, r) => n + r.events.length, 0);
 
 const COLUMNS = `position::text AS position, transaction_id::text AS transaction_id, stream_id, stream_version,
@@ -357,20 +370,10 @@ export class PostgresEventStore {
    * `events.position`, qualified: the bare name would order by the text alias (so '10' before '9').
    */
   private async copyRows(client: PoolClient, rows: PendingRow[]): Promise<Assigned[]> {
-    const chunks: Buffer[] = [];
-    let text = '';
-    for (const r of rows) {
-      text += `${copyText(r.streamId)}\t${r.version}\t${copyText(r.eventId)}\t${copyText(r.type)}\t${r.schemaVersion}\t${copyText(r.data)}\t${copyText(r.metadata)}\n`;
-      if (text.length >= COPY_CHUNK_CHARS) {
-        chunks.push(Buffer.from(text));
-        text = '';
-      }
-    }
-    if (text.length > 0) chunks.push(Buffer.from(text));
     const copied = await copyFromStdin(
       client,
       `COPY events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata) FROM STDIN`,
-      chunks,
+      copyChunks(rows),
     );
     if (copied !== rows.length) throw new Error(`COPY stored ${copied} events, expected ${rows.length}`);
     const { rows: assigned } = await client.query<Assigned>({
