@@ -1,7 +1,11 @@
 import { context, propagation, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { randomUUID } from 'node:crypto';
+import type { Pool, PoolClient } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import type { PostgresQueryRunner } from 'typeorm/driver/postgres/PostgresQueryRunner';
 import { AppendNotifier } from './append-notifier';
+import { copyFromStdin, copyText } from './copy-from-stdin';
 import { ConcurrencyError } from './errors';
 import { UpcasterRegistry } from './upcasters';
 import {
@@ -24,7 +28,17 @@ export interface EventStoreOptions {
   upcasters?: UpcasterRegistry;
   /** A wake-up notification failed to send (readers still find the events by polling). */
   onNotifyError?: (error: Error) => void;
+  /** Appends of at least this many events go through COPY FROM STDIN rather than one INSERT (default COPY_THRESHOLD). */
+  copyThreshold?: number;
 }
+
+/**
+ * From this many events on, COPY FROM STDIN is cheaper than one INSERT … json_to_recordset for PostgreSQL and for
+ * the store alike, despite the second round trip that reads the positions back (ADR 0008).
+ */
+export const COPY_THRESHOLD = 32;
+/** COPY data is sent in chunks of about this many characters, so a 100,000-event append is never one huge string. */
+const COPY_CHUNK_CHARS = 1 << 20;
 
 /** Metadata given once per append; each event may add to it. sourceService and trace context are filled in. */
 export interface AppendMetadata {
@@ -87,6 +101,39 @@ interface EventRow {
   recorded_at: Date;
 }
 
+/** An event about to be stored, its documents already serialised (as they go to the database and come back to the caller). */
+interface PendingRow {
+  streamId: string;
+  version: number;
+  eventId: string;
+  type: string;
+  schemaVersion: number;
+  data: string;
+  metadata: string;
+}
+
+/** What the database assigns to a stored event. */
+interface Assigned {
+  position: string;
+  transaction_id: string;
+  recorded_at: Date;
+}
+
+/** The rows in COPY text format, rendered a chunk at a time as the socket takes them, so a large batch is never held twice. */
+function* copyChunks(rows: PendingRow[]): Generator<Buffer> {
+  let text = '';
+  for (const r of rows) {
+    text += `${copyText(r.streamId)}\t${r.version}\t${copyText(r.eventId)}\t${copyText(r.type)}\t${r.schemaVersion}\t${copyText(r.data)}\t${copyText(r.metadata)}\n`;
+    if (text.length >= COPY_CHUNK_CHARS) {
+      yield Buffer.from(text);
+      text = '';
+    }
+  }
+  if (text.length > 0) yield Buffer.from(text);
+}
+
+const countEvents = (requests: AppendRequest[]) => requests.reduce((n, r) => n + r.events.length, 0);
+
 const COLUMNS = `position::text AS position, transaction_id::text AS transaction_id, stream_id, stream_version,
   event_id::text AS event_id, event_type, schema_version, data, metadata, recorded_at`;
 /** The same, with the data as text: the driver hands it over as a string instead of parsing it. */
@@ -99,6 +146,7 @@ const COLUMNS_DATA_AS_TEXT = COLUMNS.replace(' data,', ' data::text AS data,');
 export class PostgresEventStore {
   private readonly upcasters: UpcasterRegistry;
   private readonly notifier: AppendNotifier;
+  private readonly copyThreshold: number;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -106,6 +154,7 @@ export class PostgresEventStore {
   ) {
     this.upcasters = options.upcasters ?? new UpcasterRegistry();
     this.notifier = new AppendNotifier(dataSource, options.onNotifyError);
+    this.copyThreshold = options.copyThreshold ?? COPY_THRESHOLD;
   }
 
   /** Resolves once the notification of the last append has been sent (tests, orderly shutdown). */
@@ -130,8 +179,9 @@ export class PostgresEventStore {
   }
 
   /**
-   * Appends to many streams in one transaction and one INSERT: the way throughput is won when a batch
-   * of commands is handled together. All succeed or none do.
+   * Appends to many streams in one transaction: all succeed or none do. The way throughput is won when a batch of
+   * commands is handled together. Up to `copyThreshold` events go in one INSERT, more through COPY FROM STDIN
+   * (ADR 0008). Pass `manager` to join the caller's transaction.
    */
   async appendMany(requests: AppendRequest[], metadata: AppendMetadata, manager?: EntityManager): Promise<AppendResult[]> {
     if (requests.length === 0) return [];
@@ -145,12 +195,13 @@ export class PostgresEventStore {
       { kind: SpanKind.INTERNAL, attributes: { 'smi.streams': requests.length, 'smi.source_service': this.options.sourceService } },
       async (span) => {
         try {
-          const run = (m: EntityManager) => this.insert(m, requests, metadata, !manager);
-          // New streams need no lookup (see insert), and one INSERT is atomic on its own: no BEGIN/COMMIT round trips.
-          const oneStatement = !manager && requests.every((r) => r.expectedVersion === NO_STREAM);
-          const results = manager ? await run(manager) : oneStatement ? await run(this.dataSource.manager) : await this.dataSource.transaction(run);
+          // Only a transaction that is open joins it; a manager outside one appends as the store's own transaction.
+          const callers = manager?.queryRunner?.isTransactionActive ? (manager.queryRunner as PostgresQueryRunner) : undefined;
+          const results = callers
+            ? await this.write((await callers.connect()) as PoolClient, requests, metadata, false)
+            : await this.writeInOwnTransaction(requests, metadata);
           // Committed already, or marked so that the caller's commit wakes the readers.
-          this.notifier.appended(manager?.queryRunner);
+          this.notifier.appended(callers);
           span.setAttribute('smi.events', results.reduce((n, r) => n + r.events.length, 0));
           return results;
         } catch (error) {
@@ -164,7 +215,35 @@ export class PostgresEventStore {
     );
   }
 
-  private async insert(manager: EntityManager, requests: AppendRequest[], metadata: AppendMetadata, ownTransaction: boolean): Promise<AppendResult[]> {
+  /** The DataSource's own pg pool: the write path talks to pg directly, with named statements, not through TypeORM's query(). */
+  private get pool(): Pool {
+    return (this.dataSource.driver as PostgresDriver).master as Pool;
+  }
+
+  private async writeInOwnTransaction(requests: AppendRequest[], metadata: AppendMetadata): Promise<AppendResult[]> {
+    // New streams need no lookup (see write), and one INSERT is atomic on its own: no BEGIN/COMMIT round trips, and
+    // the pool hands the statement to any free connection.
+    if (requests.every((r) => r.expectedVersion === NO_STREAM) && countEvents(requests) < this.copyThreshold) {
+      return this.write(this.pool, requests, metadata, true);
+    }
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      try {
+        const results = await this.write(client, requests, metadata, true);
+        await client.query('COMMIT');
+        return results;
+      } catch (error) {
+        await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+        throw error;
+      }
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private async write(db: Pool | PoolClient, requests: AppendRequest[], metadata: AppendMetadata, ownTransaction: boolean): Promise<AppendResult[]> {
     // A new stream (NO_STREAM) needs no lookup when the transaction is ours: its version 1 already existing breaks
     // events_stream_version_unique, which becomes the ConcurrencyError, and aborts only our own transaction. In a
     // caller's transaction it is looked up first, so that refusing it leaves their transaction usable.
@@ -173,11 +252,12 @@ export class PostgresEventStore {
     if (lookup.length > 0) {
       // One index probe per stream whatever the statistics say: `stream_id = ANY($1) GROUP BY stream_id` was planned
       // as a sequential scan of the whole table while a freshly loaded table was not yet analysed.
-      const rows: Array<{ stream_id: string; version: number | null }> = await manager.query(
-        `SELECT s.stream_id, (SELECT max(e.stream_version) FROM events e WHERE e.stream_id = s.stream_id) AS version
-         FROM unnest($1::text[]) AS s(stream_id)`,
-        [lookup],
-      );
+      const { rows } = await db.query<{ stream_id: string; version: number | null }>({
+        name: 'smi_event_store_versions',
+        text: `SELECT s.stream_id, (SELECT max(e.stream_version) FROM events e WHERE e.stream_id = s.stream_id) AS version
+               FROM unnest($1::text[]) AS s(stream_id)`,
+        values: [lookup],
+      });
       for (const row of rows) if (row.version !== null) current.set(row.stream_id, Number(row.version));
     }
 
@@ -189,8 +269,10 @@ export class PostgresEventStore {
       ...(traceContext.traceparent ? { traceparent: traceContext.traceparent } : {}),
       ...(traceContext.tracestate ? { tracestate: traceContext.tracestate } : {}),
     };
+    // Serialised once per append, not once per event: most events add nothing to the append's metadata.
+    const baseMetadataJson = JSON.stringify(baseMetadata);
 
-    const rows: Array<Omit<EventRow, 'position' | 'transaction_id' | 'recorded_at'>> = [];
+    const rows: PendingRow[] = [];
     const nextVersions = new Map<string, number>();
     for (const request of requests) {
       const actual = current.get(request.streamId) ?? 0;
@@ -199,51 +281,116 @@ export class PostgresEventStore {
       for (const event of request.events) {
         version += 1;
         rows.push({
-          stream_id: request.streamId,
-          stream_version: version,
-          event_id: event.eventId ?? randomUUID(),
-          event_type: event.type,
-          schema_version: event.schemaVersion ?? this.upcasters.currentVersion(event.type),
-          data: event.data ?? null,
-          metadata: { ...baseMetadata, ...(event.metadata ?? {}) },
+          streamId: request.streamId,
+          version,
+          eventId: event.eventId ?? randomUUID(),
+          type: event.type,
+          schemaVersion: event.schemaVersion ?? this.upcasters.currentVersion(event.type),
+          // The stored JSON is what callers get back (parsed), so they see exactly what a reader will.
+          data: JSON.stringify(event.data ?? null) ?? 'null',
+          metadata: event.metadata ? JSON.stringify({ ...baseMetadata, ...event.metadata }) : baseMetadataJson,
         });
       }
       nextVersions.set(request.streamId, version);
     }
 
-    const byStream = new Map<string, RecordedEvent[]>();
+    let assigned: Assigned[] = [];
     if (rows.length > 0) {
-      // The whole batch as one JSON document: PostgreSQL parses it in one go, where text[]/jsonb[] parameters cost
-      // an array literal with every quote of every event escaped. Only the columns the database assigns come back;
-      // the rest is read from the same JSON, so callers get exactly what was stored.
-      const json = JSON.stringify(rows);
-      let assigned: Array<{ stream_id: string; stream_version: number; position: string; transaction_id: string; recorded_at: Date }>;
       try {
-        assigned = await manager.query(
-          `INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
-           SELECT r.stream_id, r.stream_version, r.event_id, r.event_type, r.schema_version, coalesce(r.data, 'null'::jsonb), r.metadata
-           FROM json_to_recordset($1::json) AS r(stream_id text, stream_version int, event_id uuid, event_type text, schema_version int, data jsonb, metadata jsonb)
-           RETURNING stream_id, stream_version, position::text AS position, transaction_id::text AS transaction_id, recorded_at`,
-          [json],
-        );
+        assigned = rows.length >= this.copyThreshold ? await this.copyRows(db as PoolClient, rows) : await this.insertRows(db, rows);
       } catch (error) {
         throw translateConflict(error, requests);
       }
-      const stored = JSON.parse(json) as typeof rows;
-      const byKey = new Map(assigned.map((a) => [`${a.stream_id}\u0000${a.stream_version}`, a]));
-      for (const row of stored) {
-        const db = byKey.get(`${row.stream_id}\u0000${row.stream_version}`);
-        if (!db) throw new Error(`the database returned no position for ${row.stream_id} version ${row.stream_version}`);
-        const list = byStream.get(row.stream_id) ?? [];
-        list.push(this.toRecorded({ ...row, position: db.position, transaction_id: db.transaction_id, recorded_at: db.recorded_at }));
-        byStream.set(row.stream_id, list);
-      }
+    }
+    const byStream = new Map<string, RecordedEvent[]>();
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i];
+      const db = assigned[i];
+      const list = byStream.get(row.streamId) ?? [];
+      list.push(
+        this.toRecorded({
+          position: db.position,
+          transaction_id: db.transaction_id,
+          stream_id: row.streamId,
+          stream_version: row.version,
+          event_id: row.eventId,
+          event_type: row.type,
+          schema_version: row.schemaVersion,
+          data: JSON.parse(row.data),
+          metadata: JSON.parse(row.metadata) as EventMetadata,
+          recorded_at: db.recorded_at,
+        }),
+      );
+      byStream.set(row.streamId, list);
     }
     return requests.map((request) => ({
       streamId: request.streamId,
       nextVersion: nextVersions.get(request.streamId) ?? 0,
       events: byStream.get(request.streamId) ?? [],
     }));
+  }
+
+  /** One INSERT, as a named statement: each connection parses and plans it once. Returns what the database assigned, row by row. */
+  private async insertRows(db: Pool | PoolClient, rows: PendingRow[]): Promise<Assigned[]> {
+    if (rows.length === 1) {
+      const [row] = rows;
+      const { rows: assigned } = await db.query<Assigned>({
+        name: 'smi_event_store_insert_one',
+        text: `INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
+               VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7::jsonb)
+               RETURNING position::text AS position, transaction_id::text AS transaction_id, recorded_at`,
+        values: [row.streamId, row.version, row.eventId, row.type, row.schemaVersion, row.data, row.metadata],
+      });
+      return assigned;
+    }
+    // The whole batch as one JSON document: PostgreSQL parses it in one go, where text[]/jsonb[] parameters cost
+    // an array literal with every quote of every event escaped. The documents are spliced in as they were
+    // serialised, not serialised again inside strings (a JSON null comes out of the recordset as SQL NULL, hence the
+    // coalesce). Only the columns the database assigns come back.
+    let json = '[';
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i];
+      json += `${i === 0 ? '' : ','}{"s":${JSON.stringify(r.streamId)},"v":${r.version},"e":${JSON.stringify(r.eventId)},"t":${JSON.stringify(r.type)},"sv":${JSON.stringify(r.schemaVersion)},"d":${r.data},"m":${r.metadata}}`;
+    }
+    json += ']';
+    const { rows: returned } = await db.query<Assigned & { stream_id: string; stream_version: number }>({
+      name: 'smi_event_store_insert_many',
+      text: `INSERT INTO events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata)
+             SELECT r.s, r.v, r.e, r.t, r.sv, coalesce(r.d, 'null'::jsonb), r.m
+             FROM json_to_recordset($1::json) AS r(s text, v int, e uuid, t text, sv int, d jsonb, m jsonb)
+             RETURNING stream_id, stream_version, position::text AS position, transaction_id::text AS transaction_id, recorded_at`,
+      values: [json],
+    });
+    const byKey = new Map(returned.map((a) => [`${a.stream_id}\u0000${a.stream_version}`, a]));
+    return rows.map((row) => {
+      const a = byKey.get(`${row.streamId}\u0000${row.version}`);
+      if (!a) throw new Error(`the database returned no position for ${row.streamId} version ${row.version}`);
+      return a;
+    });
+  }
+
+  /**
+   * COPY FROM STDIN, then the positions read back: COPY has no RETURNING. The rows of this transaction with the
+   * highest positions are the ones just copied, in their order: positions only grow within a session, and the
+   * default transaction_id is the (top-level) transaction's own id, which the index (transaction_id, position) finds.
+   * Always inside a transaction (the caller's or the store's own), so the read-back sees exactly one transaction.
+   * `events.position`, qualified: the bare name would order by the text alias (so '10' before '9').
+   */
+  private async copyRows(client: PoolClient, rows: PendingRow[]): Promise<Assigned[]> {
+    const copied = await copyFromStdin(
+      client,
+      `COPY events (stream_id, stream_version, event_id, event_type, schema_version, data, metadata) FROM STDIN`,
+      copyChunks(rows),
+    );
+    if (copied !== rows.length) throw new Error(`COPY stored ${copied} events, expected ${rows.length}`);
+    const { rows: assigned } = await client.query<Assigned>({
+      name: 'smi_event_store_copied',
+      text: `SELECT position::text AS position, transaction_id::text AS transaction_id, recorded_at FROM events
+             WHERE transaction_id = pg_current_xact_id() ORDER BY events.position DESC LIMIT $1`,
+      values: [rows.length],
+    });
+    if (assigned.length !== rows.length) throw new Error(`read back ${assigned.length} positions of ${rows.length} copied events`);
+    return assigned.reverse();
   }
 
   /** The stream's current version; 0 when it does not exist. */
@@ -329,8 +476,11 @@ export class PostgresEventStore {
    */
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
     const after = options.after ?? START;
-    const rows: EventRow[] = await this.dataSource.query(
-      `SELECT ${options.dataAsText ? COLUMNS_DATA_AS_TEXT : COLUMNS} FROM events
+    // A named statement: planning this query cost more than running it (about 1.4 against 2 ms per relay round in
+    // the event-store bench), and every relay and projection round runs it. Two names: the data as jsonb or as text.
+    const { rows } = await this.pool.query<EventRow>({
+      name: options.dataAsText ? 'smi_event_store_read_all_text' : 'smi_event_store_read_all',
+      text: `SELECT ${options.dataAsText ? COLUMNS_DATA_AS_TEXT : COLUMNS} FROM events
        WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
          AND transaction_id < (
            SELECT coalesce(min(running), pg_snapshot_xmax(pg_current_snapshot()))
@@ -341,8 +491,8 @@ export class PostgresEventStore {
          AND ($4::text[] IS NULL OR event_type = ANY($4::text[]))
        ORDER BY events.transaction_id, events.position
        LIMIT $3`,
-      [after.transactionId, after.position, options.limit ?? 1000, options.eventTypes ?? null],
-    );
+      values: [after.transactionId, after.position, options.limit ?? 1000, options.eventTypes ?? null],
+    });
     const events = rows.map((row) => (options.dataAsText ? this.toRecordedWithText(row) : this.toRecorded(row)));
     const last = events[events.length - 1];
     return { events, checkpoint: last ? { transactionId: last.transactionId, position: last.position } : after };

@@ -3,6 +3,7 @@ export { ConcurrencyError } from './errors';
 export { UpcasterRegistry, Upcast } from './upcasters';
 export {
   PostgresEventStore,
+  COPY_THRESHOLD,
   EventStoreOptions,
   AppendMetadata,
   ReadStreamOptions,
