@@ -10,7 +10,6 @@ async function main(command) {
     case 'up': {
       const pg = await checkPostgres();
       console.log(`PostgreSQL ${pg.version} answers at ${pg.url}`);
-      if (pg.advice) console.log(pg.advice);
       const kafka = await startBroker();
       console.log(kafka.startedHere
         ? `Kafka started on ${kafka.brokers.join(',')} in ${kafka.startMs} ms`

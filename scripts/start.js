@@ -22,7 +22,6 @@ async function main() {
   say(`Node.js ${process.version} (the services run on it too)`);
   const pg = await checkPostgres();
   say(`PostgreSQL ${pg.version} at ${pg.url}`);
-  if (pg.advice) say(pg.advice);
   broker = await startBroker();
   say(broker.startedHere ? `Kafka started in ${broker.startMs} ms` : `Kafka already running on ${broker.brokers.join(',')}`);
 
