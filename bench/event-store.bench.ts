@@ -3,7 +3,7 @@
 import { telemetryEnabled } from './support/instrument'; // must stay the first import
 import { GroupedEvent } from '@castore/core';
 import { PostgresEventStorageAdapter } from '@castore/event-storage-adapter-postgres';
-import { EVENT_STORE_MIGRATIONS, NO_STREAM, PostgresEventStore, type AppendRequest, type NewEvent } from '@smi/event-store';
+import { copyFromStdin, copyText, EVENT_STORE_MIGRATIONS, NO_STREAM, PostgresEventStore, type AppendRequest, type NewEvent } from '@smi/event-store';
 import { KafkaClient, type GroupConsumer } from '@smi/kafka';
 import { OUTBOX_RELAY_MIGRATIONS, OutboxRelay } from '@smi/outbox-relay';
 import { Kafka, logLevel } from 'kafkajs';
@@ -13,7 +13,6 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { copyFromStdin, copyText } from './support/copy-from-stdin';
 import { fmt, percentile, pool, rate, table, timed, type PhaseResult } from './support/measure';
 import { CpuMeter } from './support/process-meters';
 import { adminQuery, brokers, databaseUrlFor, runId, serverSettingsLine } from './support/system-under-test';
@@ -150,7 +149,7 @@ async function main(): Promise<void> {
     // indexes) with no event-store logic at all.
     await dataSource.query(`CREATE TABLE events_copy (LIKE events INCLUDING ALL)`);
     const copyRow = (i: number) =>
-      [`device-${randomUUID()}`, 1, randomUUID(), EVENT_TYPE, 1, JSON.stringify(eventData(i)), JSON.stringify(storedMetadata())].map(copyText).join('\t') + '\n';
+      [`device-${randomUUID()}`, 1, randomUUID(), EVENT_TYPE, 1, JSON.stringify(eventData(i)), JSON.stringify(storedMetadata())].map((value) => copyText(String(value))).join('\t') + '\n';
     // Rows are rendered before the clock starts, so the baseline measures PostgreSQL ingesting them and nothing else.
     const renderChunks = (count: number, rowsPerChunk: number) => {
       const chunks: Buffer[] = [];

@@ -11,8 +11,8 @@ interface PgConnection {
 }
 
 /**
- * `COPY ... FROM STDIN` with the plain `pg` client and no extra package (the same technique as the benchmark's
- * baseline, bench/support/copy-from-stdin.ts, which a library cannot import): pg accepts any object with a `submit`
+ * `COPY ... FROM STDIN` with the plain `pg` client and no extra package (the event-store bench's raw baselines use
+ * it too): pg accepts any object with a `submit`
  * method as a query and hands it the backend's messages, which is all the COPY sub-protocol needs. An error the
  * server reports (a unique violation, a malformed row) rejects with pg's DatabaseError, code and constraint included.
  */

@@ -14,6 +14,8 @@ export {
 } from './event-store';
 export { CreateEventStore1730000000000, NotifyAppendsAfterCommit1760000000000, EVENT_STORE_MIGRATIONS } from './migrations';
 
+// COPY FROM STDIN through plain pg: the store's large appends, and the raw baselines of the event-store bench.
+export { copyFromStdin, copyText } from './copy-from-stdin';
 export { APPEND_CHANNEL, AppendNotifications, pgConnectionConfig, WakeUp } from './append-notifications';
 export {
   Aggregate,
