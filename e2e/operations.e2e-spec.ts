@@ -98,7 +98,9 @@ describe('operations and audit endpoints', () => {
     expect(readErrors).toEqual([]);
     expect(reads.length).toBeGreaterThan(0);
     const status = (await call('GET', `${intake}/ops/projections`, dcc)).body as Array<{ projection: string; activeTable: string }>;
-    expect(status).toEqual([expect.objectContaining({ projection: 'registry_overview', activeTable: 'registry_overview_v2' })]);
+    // Intake's async read models: the overview, and the data-request fulfilment reaction (its view of unreadable events).
+    expect(status.map((s) => s.projection).sort()).toEqual(['registry_overview', 'submission_fulfilment']);
+    expect(status).toContainEqual(expect.objectContaining({ projection: 'registry_overview', activeTable: 'registry_overview_v2' }));
   });
 
   it('reports the relay and re-publishes from a position on request', async () => {
