@@ -53,8 +53,9 @@ export class CaseMetrics implements OnModuleInit, OnModuleDestroy {
   private readonly byAge = this.meter.createObservableGauge('verification_open_cases_by_age', {
     description: 'Open cases by state and working days since they entered it (bucket 0-5, 6-15, 16+)',
   });
-  private readonly oldest = this.meter.createObservableGauge('verification_open_case_oldest_age_working_days', {
-    description: 'Working days since the oldest case of each open state entered it',
+  private readonly oldest = this.meter.createObservableGauge('verification_open_case_oldest_age_workdays', {
+    // "workdays", not "days": a count of England and Wales working days, not a duration promtool would want in seconds.
+    description: 'Working days since the oldest case of each open state entered it (0 with no case)',
   });
   private readonly waits = this.meter.createObservableGauge('verification_party_waits', { description: 'Cases waiting on a manufacturer or CSP, by what is awaited' });
   private readonly overdue = this.meter.createObservableGauge('verification_party_responses_overdue', {
