@@ -37,6 +37,13 @@ export interface ClusterInfo {
   controller: number | null;
 }
 
+/** How far one consumer group is behind on one partition: the messages it has still to read. */
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  lag: number;
+}
+
 const DEFAULT_PARTITIONS = 3;
 /** Broker answers meaning it no longer knows where this producer's sequence stands; only a new producer id helps. */
 const PRODUCER_STATE_LOST = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH']);
@@ -153,6 +160,25 @@ export class KafkaClient {
     }
   }
 
+  /**
+   * The group's lag on every partition of `topics`: the end offset less the group's committed offset, or less the
+   * earliest offset still held when the group has committed nothing there (our consumers start from the beginning).
+   */
+  async consumerLag(groupId: string, topics: string[]): Promise<PartitionLag[]> {
+    return this.withAdmin(async (admin) => {
+      const committed = await admin.fetchOffsets({ groupId, topics });
+      const lags: PartitionLag[] = [];
+      for (const { topic, partitions } of committed) {
+        const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p]));
+        for (const { partition, offset } of partitions) {
+          const end = ends.get(partition);
+          if (end) lags.push({ topic, partition, lag: partitionLag(offset, end.low, end.high) });
+        }
+      }
+      return lags;
+    });
+  }
+
   /** Lower-level port for `@smi/consumer`; services should use its `EventConsumer` instead. */
   createConsumer(settings: GroupConsumerSettings): GroupConsumer {
     const consumer = this.kafka.consumer({ groupId: settings.groupId, allowAutoTopicCreation: false, maxWaitTimeInMs: 1_000 });
@@ -175,6 +201,13 @@ export class KafkaClient {
       await admin.disconnect();
     }
   }
+}
+
+/** Offsets as Kafka gives them (strings; `-1` for no commit): messages from the committed one, or the earliest held, to the end. */
+export function partitionLag(committed: string, low: string, high: string): number {
+  const from = BigInt(committed) < 0n ? BigInt(low) : BigInt(committed) > BigInt(low) ? BigInt(committed) : BigInt(low);
+  const lag = BigInt(high) - from;
+  return lag > 0n ? Number(lag) : 0;
 }
 
 const LEADER_WAIT_MS = 30_000;

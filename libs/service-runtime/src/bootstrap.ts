@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { CommonSettings } from '@smi/config';
 import { createLogger, NestPinoLogger } from '@smi/telemetry';
 import { ensureDatabase } from './database';
+import { installHttpMetrics } from './http-metrics';
 import { requestIdFrom } from './request-context';
 import { badUrlHandler, clientErrorHandler, installBodyParsing, installQueryStringCheck, installResponseHeaders, RequestTextInterceptor } from './request-hygiene';
 import type { FastifyInstance } from 'fastify';
@@ -58,6 +59,7 @@ export async function bootstrapService(options: BootstrapOptions): Promise<INest
   installBodyParsing(fastify);
   installQueryStringCheck(fastify);
   installResponseHeaders(fastify);
+  installHttpMetrics(fastify);
   fastify.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

@@ -1,13 +1,24 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { EventConsumer, EventConsumerOptions } from '@smi/consumer';
+import { ConsumerStats, EventConsumer, EventConsumerOptions } from '@smi/consumer';
 import { KafkaClient } from '@smi/kafka';
 import { DataSource } from 'typeorm';
 import { ResolvedTopics } from './platform-options';
 import { KAFKA_CLIENT, TOPICS } from './tokens';
 
+/** A consumer as the platform's metrics see it: its group, its topics and its counters. */
+export interface RunningConsumer {
+  name: string;
+  groupId: string;
+  topics: string[];
+  stats(): ConsumerStats;
+}
+
 /** What every hosted consumer takes from the platform, injected as one: the Kafka client, the database, the topic names. */
 @Injectable()
 export class ConsumerPlatform {
+  /** The consumers started on this instance, for their lag and dead-letter metrics (platform-metrics.ts). */
+  readonly running: RunningConsumer[] = [];
+
   constructor(
     @Inject(KAFKA_CLIENT) readonly kafka: KafkaClient,
     readonly dataSource: DataSource,
@@ -40,8 +51,11 @@ export abstract class ConsumerHost implements OnApplicationBootstrap, OnApplicat
     const { kafka, dataSource } = this.platform;
     await kafka.ensureTopics(options.topics.map((name) => ({ name, partitions: 6, retentionMs: -1 })));
     // Prefixed like the topics, so deployments (and test runs) that share a broker never share a group.
-    this.consumer = new EventConsumer({ ...options, groupId: this.topics.name(options.name), kafka, dataSource });
-    await this.consumer.start();
+    const groupId = this.topics.name(options.name);
+    const consumer = new EventConsumer({ ...options, groupId, kafka, dataSource });
+    this.consumer = consumer;
+    await consumer.start();
+    this.platform.running.push({ name: options.name, groupId, topics: options.topics, stats: () => consumer.stats() });
     this.logger.log({ msg: 'consumer started', consumer: options.name, topics: options.topics });
   }
 

@@ -78,6 +78,11 @@ export class PlatformLifecycle implements OnApplicationBootstrap, OnApplicationS
     return { running: true, ...this.relay.status(), backlog: await this.relay.backlog() };
   }
 
+  /** The relay's state on this instance (undefined before it starts), without the backlog's count. */
+  relayState() {
+    return this.relay?.status();
+  }
+
   async projectionStatus() {
     return this.projections ? this.projections.readModelStatus() : [];
   }

@@ -11,8 +11,10 @@ import { DataSource } from 'typeorm';
 import { ConsumerPlatform } from './consumer-host';
 import { DomainErrorFilter } from './domain-error.filter';
 import { HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
 import { OperationsController } from './operations.controller';
 import { PlatformLifecycle } from './platform-lifecycle';
+import { PlatformMetrics } from './platform-metrics';
 import { ResolvedTopics, ServicePlatformOptions } from './platform-options';
 import { EVENT_STORE, KAFKA_CLIENT, MESSAGE_PRODUCER, PLATFORM_OPTIONS, PLATFORM_TOPIC_SPECS, SERVICE_NAME, SERVICE_SETTINGS, TOPICS } from './tokens';
 
@@ -69,6 +71,7 @@ export class ServicePlatformModule {
       },
       PlatformLifecycle,
       ConsumerPlatform,
+      PlatformMetrics,
       { provide: APP_FILTER, useClass: DomainErrorFilter },
     ];
     return {
@@ -87,7 +90,7 @@ export class ServicePlatformModule {
         }),
         AuthModule.forRoot(jwtVerifierOptionsFrom(settings)),
       ],
-      controllers: [HealthController, OperationsController],
+      controllers: [HealthController, OperationsController, MetricsController],
       providers,
       exports: [SERVICE_NAME, SERVICE_SETTINGS, TOPICS, KAFKA_CLIENT, MESSAGE_PRODUCER, EVENT_STORE, PlatformLifecycle, ConsumerPlatform],
     };

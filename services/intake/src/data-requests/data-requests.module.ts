@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { PartiesModule } from '../parties/parties.module';
 import { EnglandAndWalesBankHolidays } from '@smi/working-days';
 import { BANK_HOLIDAYS, CLOCK, DATA_REQUESTS_OPTIONS, DataRequestsOptions, SYSTEM_CLOCK } from './clock';
+import { DataRequestMetrics } from './data-request-metrics';
 import { DataRequestsController } from './data-requests.controller';
 import { DataRequestsHandler } from './data-requests.handler';
 import { OverdueScheduler } from './overdue.scheduler';
@@ -22,6 +23,7 @@ export class DataRequestsModule {
         DataRequestsHandler,
         OverdueScheduler,
         SubmissionFulfilmentReaction,
+        DataRequestMetrics,
       ],
       exports: [DataRequestsHandler, OverdueScheduler, CLOCK],
     };

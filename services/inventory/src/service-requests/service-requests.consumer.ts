@@ -9,6 +9,7 @@ import { DeviceWork, DeviceWriter } from '../device-writer/device-writer';
 import { InventorySettings } from '../settings';
 import { INVENTORY_TOPICS, responseHeaders, serviceResponseMessage } from '../topics';
 import { malformedResponseBody, ReadMessage, readServiceRequestMessage } from './service-request-input';
+import { countServiceRequestAnswer, MALFORMED } from './service-request-metrics';
 
 /**
  * SR12.2 and SR8.4 from `inventory.service-requests`, as relayed by a DSP gateway that authenticated the
@@ -46,20 +47,25 @@ export class ServiceRequestsConsumer extends ConsumerHost {
     const receivedAt = new Date().toISOString();
     const direct: OutgoingMessage[] = [];
     const works: DeviceWork[] = [];
+    // Counted once the batch's answers are sent: a batch that fails before is retried and counted then.
+    const answers: Array<[serviceReference: string | null, responseCode: string]> = [];
     for (const message of messages) {
       const read = readServiceRequestMessage(parseJson(message), receivedAt);
       if (!read.ok) {
         direct.push(malformedResponse(read));
+        answers.push([read.serviceReference, MALFORMED]);
         continue;
       }
       works.push({ kind: 'service-request', command: read.command, channel: 'kafka', correlationId: normaliseRequestId(read.command.requestId) });
     }
     const results = await this.writer.write(manager, works);
     results.forEach((result, i) => {
+      if (result.kind === 'answered') answers.push([result.answer.serviceReference, result.answer.responseCode]);
       if (result.kind === 'answered' && result.repeated) direct.push(serviceResponseMessage(responseBody(result.answer), randomUUID()));
       if (result.kind === 'refused') {
         const { command } = works[i];
         const field = typeof result.error.details.field === 'string' ? result.error.details.field : '';
+        answers.push([command.type === 'PreNotifyDevice' ? '12.2' : '8.4', MALFORMED]);
         direct.push(
           malformedResponse({
             ok: false,
@@ -72,6 +78,7 @@ export class ServiceRequestsConsumer extends ConsumerHost {
       }
     });
     await this.producer.send(this.topics.name(INVENTORY_TOPICS.serviceResponses), direct);
+    for (const [serviceReference, responseCode] of answers) countServiceRequestAnswer(serviceReference, responseCode, 'kafka');
   }
 }
 

@@ -6,6 +6,7 @@ import { FastifyReply } from 'fastify';
 import { responseBody, Sender, ServiceRequestCommand } from '../device-aggregate';
 import { validationFailed } from '../request-validation/validators';
 import { httpStatusForResponseCode } from './response-http-status';
+import { countServiceRequestAnswer } from './service-request-metrics';
 import { preNotifyCommand, requestIdErrors, senderOf, updateInventoryCommand } from './service-request-input';
 import { PreNotifyDeviceDto, ServiceResponseView, UpdateInventoryDto } from './service-requests.dto';
 import { ServiceRequestsHandler } from './service-requests.handler';
@@ -74,6 +75,7 @@ export class ServiceRequestsController {
     if (errors.length > 0) throw validationFailed(errors);
     const command = commandOf(body, senderOf(actor), new Date().toISOString());
     const { answer, repeated } = await this.handler.submit(command, correlationId);
+    countServiceRequestAnswer(answer.serviceReference, answer.responseCode, 'http');
     reply.status(httpStatusForResponseCode(answer.responseCode));
     // Tells a client its retry was recognised and answered from the record, not decided again.
     if (repeated) reply.header('idempotent-replayed', 'true');

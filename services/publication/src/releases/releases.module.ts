@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { ReleaseCutHandler } from './release-cut.handler';
 import { ReleaseDueScheduler } from './release-due.scheduler';
 import { ReleaseExports } from './release-exports';
+import { ReleaseMetrics } from './release-metrics';
 import { ReleaseRowsSource } from './release-rows.source';
 import { ReleasesController } from './releases.controller';
 import { RELEASES_OPTIONS, ReleasesOptions } from './releases-options';
@@ -14,7 +15,7 @@ export class ReleasesModule {
     return {
       module: ReleasesModule,
       controllers: [ReleasesController],
-      providers: [{ provide: RELEASES_OPTIONS, useValue: options }, ReleaseCutHandler, ReleasesQueries, ReleaseRowsSource, ReleaseExports, ReleaseDueScheduler],
+      providers: [{ provide: RELEASES_OPTIONS, useValue: options }, ReleaseCutHandler, ReleasesQueries, ReleaseRowsSource, ReleaseExports, ReleaseDueScheduler, ReleaseMetrics],
       exports: [ReleaseCutHandler, ReleaseDueScheduler, ReleaseRowsSource],
     };
   }

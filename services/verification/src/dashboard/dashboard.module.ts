@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { CaseMetrics } from './case-metrics';
 import { CaseStatsController } from './case-stats.controller';
 import { CaseStatsReader } from './case-stats.reader';
 
@@ -8,6 +9,6 @@ import { CaseStatsReader } from './case-stats.reader';
  */
 @Module({
   controllers: [CaseStatsController],
-  providers: [CaseStatsReader],
+  providers: [CaseStatsReader, CaseMetrics],
 })
 export class DashboardModule {}

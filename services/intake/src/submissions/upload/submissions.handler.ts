@@ -15,6 +15,7 @@ import { IntakeSettings, intakeDatabaseUrl } from '../../settings';
 import { REPORT_REJECTIONS_LIMIT, RejectionPage, SubmissionReport } from '../record/submission-report';
 import { SubmissionSummary, findSubmission, listSubmissions, rejectionsPage } from '../record/submissions.read-model';
 import { ValidationContext } from '../validate/validate-row';
+import { countSubmissionRows } from './submission-metrics';
 import type { Upload } from './submission-upload';
 import { SubmissionWorkerPool } from './submission-worker-pool';
 
@@ -100,7 +101,7 @@ export class SubmissionsHandler implements OnApplicationBootstrap, OnModuleDestr
   async submit(submitter: Submitter, upload: Upload, dryRun: boolean, actor: Actor, correlationId: string): Promise<SubmissionReport> {
     const receivedAt = new Date();
     const context: ValidationContext = { submitterSource: submitter.source, today: londonDate(receivedAt), allowedMakes: submitter.allowedMakes };
-    return this.workers.run(
+    const report = await this.workers.run(
       {
         submissionId: randomUUID(),
         providerPartyId: submitter.partyId,
@@ -116,6 +117,9 @@ export class SubmissionsHandler implements OnApplicationBootstrap, OnModuleDestr
       context,
       upload,
     );
+    // The worker has committed the file by now; a refused file threw and counts nothing.
+    if (!dryRun) countSubmissionRows(report.counts);
+    return report;
   }
 
   /** A provider sees its own submissions only; another's is "not found" so ids reveal nothing. */
