@@ -181,7 +181,7 @@ function applyPatch(file: string, dir: string, patch: JsonObject, rendered: Rend
     if (document == null) continue;
     const partial = document as unknown as K8sObject;
     const matches = rendered.filter(({ object }) => object.kind === partial.kind && object.metadata.name === partial.metadata?.name);
-    if (matches.length !== 1) throw new Error(`${label}: patches ${partial.kind} ${partial.metadata?.name}, but ${matches.length} objects are that`);
+    if (matches.length !== 1) throw new Error(`${label}: patches ${partial.kind} ${partial.metadata?.name}, but ${matches.length || 'no'} objects are that`);
     mergePatch(label, matches[0].object as unknown as JsonObject, document as JsonObject, '');
   }
 }
