@@ -201,11 +201,13 @@ function mergePatch(label: string, target: JsonObject, patch: JsonObject, path: 
         target[key] = value;
         continue;
       }
-      for (const item of value as JsonObject[]) {
+      // As Kustomize orders them: the patch's items first (merged into the existing ones), then those it leaves alone.
+      const merged = (value as JsonObject[]).map((item) => {
         const same = (current as JsonObject[]).find((existing) => existing[mergeKey] === item[mergeKey]);
         if (same) mergePatch(label, same, item, `${at}/${String(item[mergeKey])}`);
-        else current.push(item);
-      }
+        return same ?? item;
+      });
+      target[key] = [...merged, ...(current as JsonObject[]).filter((existing) => !merged.includes(existing))];
     } else if (typeof value === 'object') {
       if (typeof target[key] !== 'object' || target[key] === null || Array.isArray(target[key])) target[key] = {};
       mergePatch(label, target[key] as JsonObject, value, at);
