@@ -18,8 +18,9 @@ COPY tsconfig.base.json tsconfig.build.json tsconfig.runtime.json ./
 COPY contracts ./contracts
 COPY libs ./libs
 COPY services ./services
-# The console's browser app is built by its own script once it has one (`--if-present`).
-RUN npm run build && npm run --if-present build:console
+# `npm run build` compiles the services into dist/ (and, with the operator console, builds its browser app with
+# Vite into dist/services/console/app, which the console serves).
+RUN npm run build
 # Only what the services need at run time. The node-linux-* packages are the project's Node.js for npm scripts;
 # the runtime image below is that same Node.js, so they go too.
 RUN npm prune --omit=dev --no-audit --no-fund \

@@ -110,7 +110,7 @@ const secretsFor = (objects: RenderedObject[]) => [...of(objects, 'Secret'), ...
 
 describe('infra/k8s manifests', () => {
   it('finds the base and both overlays, and every YAML file under infra/k8s is used by a kustomization or is the Secret template', () => {
-    expect(kustomizations.sort()).toEqual(['infra/k8s/base', 'infra/k8s/overlays/local', 'infra/k8s/overlays/production']);
+    expect([...kustomizations].sort()).toEqual(['infra/k8s/base', 'infra/k8s/overlays/local', 'infra/k8s/overlays/production']);
     const used = new Set([rel(SECRET_TEMPLATE), ...kustomizations.map((dir) => `${dir}/kustomization.yaml`)]);
     for (const objects of rendered.values()) for (const { source } of objects) used.add(source);
     for (const dir of kustomizations) {
