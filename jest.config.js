@@ -34,7 +34,7 @@ module.exports = {
   testTimeout: 120_000,
   globalTeardown: '<rootDir>/jest/global-teardown.js',
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,contracts}/**/*.spec.ts'] },
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services,contracts,infra}/**/*.spec.ts'] },
     { ...common, displayName: 'integration', testMatch: ['<rootDir>/{libs,services,contracts}/**/*.int-spec.ts'], slowTestThreshold: 20 },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/e2e/**/*.e2e-spec.ts'], slowTestThreshold: 60 },
   ],
