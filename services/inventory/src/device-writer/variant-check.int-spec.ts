@@ -214,7 +214,7 @@ describe('the variant check migration', () => {
       await new AddVariantCheckDue1780000000000().up(runner);
       expect(await dataSource.query(`SELECT device_id, variant_check_due_by FROM smi_devices`)).toEqual([{ device_id: '00-DB-12-34-56-78-FF-01', variant_check_due_by: null }]);
       const [index] = await dataSource.query(`SELECT indexdef FROM pg_indexes WHERE indexname = 'smi_devices_variant_check_due'`);
-      expect(index.indexdef).toContain('WHERE (variant_check_due_by IS NOT NULL)');
+      expect(index.indexdef).toContain('(variant_check_due_by, responsible_supplier, device_id) WHERE (variant_check_due_by IS NOT NULL)');
       await new AddVariantCheckDue1780000000000().down(runner);
       const columns: Array<{ column_name: string }> = await dataSource.query(`SELECT column_name FROM information_schema.columns WHERE table_name = 'smi_devices'`);
       expect(columns.map((c) => c.column_name)).not.toContain('variant_check_due_by');

@@ -130,7 +130,8 @@ export class SmiDevicesQueries {
       conditions.push(`responsible_supplier = $${params.length}`);
     }
     // The check is due for the Responsible Supplier only (a Change of Supplier moves it), so for a supplier this is
-    // its own due list; the partial index smi_devices_variant_check_due holds just these rows.
+    // its own due list; the partial index smi_devices_variant_check_due (due party, Responsible Supplier, device_id)
+    // holds just these rows, in the page's order.
     if (query.variantCheck === 'due') {
       if (actor.partyType === 'supplier') {
         params.push(actor.partyId);
