@@ -101,10 +101,20 @@ describe('inventory: Service Requests and device reports over Kafka', () => {
     const losing = requestId('supplierA', ESME);
     await send({ serviceReference: '8.4', requestId: gaining, deviceId: ESME, changes: { esmeVariant: 'BD' }, sender: senderOf('supplierB') });
     await send({ serviceReference: '8.4', requestId: losing, deviceId: ESME, changes: { esmeVariant: 'C' }, sender: senderOf('supplierA') });
-    expect((await responses.waitForKey(gaining))[0]).toMatchObject({ responseCode: 'I0', message: 'ESME Variant corrected from B to BD' });
+    // The gaining supplier's correction is also its ESME Variant check after the Change of Supplier (SECMP0125 §5.6).
+    expect((await responses.waitForKey(gaining))[0]).toMatchObject({
+      responseCode: 'I0',
+      message: 'ESME Variant corrected from B to BD; ESME Variant check after the Change of Supplier recorded',
+    });
     expect((await responses.waitForKey(losing))[0]).toMatchObject({ responseCode: 'E4', requestId: losing, deviceId: ESME });
 
     const history = (await inventory.as('dcc', 'GET', `/devices/${ESME}/history`)).body as { events: HistoryEntry[] };
+    expect(history.events.find((e) => e.type === 'EsmeVariantCheckRequired')).toMatchObject({
+      correlationId: 'dsp-cos-1',
+      channel: 'kafka',
+      data: { deviceId: ESME, gainingSupplier: 'SUPPLIER-B', losingSupplier: 'SUPPLIER-A' },
+    });
+    expect(history.events.find((e) => e.type === 'EsmeVariantChecked')).toMatchObject({ correlationId: gaining, data: { requestId: gaining, outcome: 'corrected', esmeVariant: 'BD' } });
     expect(history.events.find((e) => e.type === 'ServiceRequestRefused' && e.data.requestId === losing)).toMatchObject({
       correlationId: losing,
       channel: 'kafka',

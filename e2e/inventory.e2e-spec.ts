@@ -1,5 +1,5 @@
 import { CHF_DETAILS, ESME_DETAILS, InventoryClient, PARTIES, PartyName } from './support/inventory';
-import { TestSystem } from './support/system';
+import { call, TestSystem } from './support/system';
 
 interface HistoryEntry {
   streamId: string;
@@ -147,7 +147,7 @@ describe('inventory: SR12.2, SR8.4 and Change of Supplier over HTTP', () => {
 
     const gaining = await inventory.update('supplierB', ESME, { esmeVariant: 'BD' });
     expect(gaining.status).toBe(200);
-    expect(gaining.body).toMatchObject({ responseCode: 'I0', message: 'ESME Variant corrected from B to BD' });
+    expect(gaining.body).toMatchObject({ responseCode: 'I0', message: 'ESME Variant corrected from B to BD; ESME Variant check after the Change of Supplier recorded' });
 
     const requestId = inventory.requestId('supplierA', ESME);
     const losing = await inventory.update('supplierA', ESME, { esmeVariant: 'C' }, requestId);
@@ -354,6 +354,97 @@ describe('inventory: SR12.2, SR8.4 and Change of Supplier over HTTP', () => {
       expect({ query, status: bad.status, fields: (bad.body as { errors: Array<{ field: string }> }).errors.map((e) => e.field) }).toEqual({ query, status: 400, fields: [field] });
     }
     expect((await inventory.as('dcc', 'GET', '/devices/not-a-device')).status).toBe(400);
+  });
+
+  it('SECMP0125 §5.6: after a Change of Supplier the ESME is on the gaining supplier\'s variant check list until its SR8.4 confirms the variant', async () => {
+    const { ESME, GSME, model } = freshDevices();
+    await preNotified('supplierA', ESME, { ...ESME_DETAILS, model });
+    await preNotified('supplierA', GSME, { ...ESME_DETAILS, deviceType: 'GSME', esmeVariant: null, model });
+    for (const device of [ESME, GSME]) await reported(device, 'Commissioned');
+    // The test's model scopes every list to its own devices; the unscoped lists are checked for ESME's absence.
+    const due = async (party: PartyName, query = '') => {
+      const answer = await inventory.as(party, 'GET', `/devices?variantCheck=due&model=${model}${query}`);
+      expect(answer.status).toBe(200);
+      return ids(answer.body);
+    };
+    const dueAnywhere = async (party: PartyName) => ids((await inventory.as(party, 'GET', '/devices?variantCheck=due&limit=500')).body);
+    expect(await due('supplierA')).toEqual([]);
+
+    await supplierChanged(ESME, 'supplierB');
+    await supplierChanged(GSME, 'supplierB');
+    expect(await due('supplierB')).toEqual([ESME]);
+    expect(((await inventory.as('supplierB', 'GET', `/devices/${ESME}`)).body as { variantCheckDueBy: string | null }).variantCheckDueBy).toBe('SUPPLIER-B');
+    expect(await due('supplierA')).toEqual([]);
+    expect(await dueAnywhere('supplierA')).not.toContain(ESME);
+    expect(await due('supplierC')).toEqual([]);
+    expect(await dueAnywhere('supplierC')).not.toContain(ESME);
+    // A supplier's list holds only its own checks, whatever it asks for; DCC and the DSP see all, or one supplier's.
+    expect(await due('supplierC', '&responsibleSupplier=SUPPLIER-B')).toEqual([]);
+    expect(new Set(((await inventory.as('supplierB', 'GET', '/devices?variantCheck=due&limit=500')).body as { items: Array<{ variantCheckDueBy: string }> }).items.map((d) => d.variantCheckDueBy))).toEqual(new Set(['SUPPLIER-B']));
+    expect(await due('dcc')).toEqual([ESME]);
+    expect(await due('dcc', '&responsibleSupplier=SUPPLIER-B')).toEqual([ESME]);
+    expect(await due('dcc', '&responsibleSupplier=SUPPLIER-A')).toEqual([]);
+    expect(await due('dsp')).toEqual([ESME]);
+
+    // The losing supplier's SR8.4 is refused as before and checks nothing.
+    expect((await inventory.update('supplierA', ESME, { esmeVariant: 'A' })).body).toMatchObject({ responseCode: 'E4' });
+    expect(await due('supplierB')).toEqual([ESME]);
+
+    const requestId = inventory.requestId('supplierB', ESME);
+    const confirmed = await inventory.update('supplierB', ESME, { esmeVariant: 'A' }, requestId);
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body).toEqual({
+      requestId,
+      serviceReference: '8.4',
+      deviceId: ESME,
+      responseCode: 'I0',
+      message: 'ESME Variant A confirmed: the check after the Change of Supplier is recorded, nothing else changed',
+    });
+    expect(await due('supplierB')).toEqual([]);
+    expect(await due('dcc')).toEqual([]);
+    expect((await inventory.as('supplierB', 'GET', `/devices/${ESME}`)).body).toMatchObject({ esmeVariant: 'A', variantCheckDueBy: null });
+
+    const history = await historyOf(ESME);
+    const deviceEvents = history.filter((e) => e.streamId === `device-${ESME}`);
+    expect(deviceEvents.map((e) => e.type)).toEqual([
+      'DevicePreNotified',
+      'DeviceStatusChanged',
+      'ResponsibleSupplierChanged',
+      'EsmeVariantCheckRequired',
+      'ServiceRequestRefused',
+      'EsmeVariantChecked',
+    ]);
+    expect(deviceEvents[3]).toMatchObject({ data: { deviceId: ESME, gainingSupplier: 'SUPPLIER-B', losingSupplier: 'SUPPLIER-A', esmeVariant: 'A', movedFrom: null } });
+    expect(deviceEvents[5]).toMatchObject({
+      data: { deviceId: ESME, requestId, supplier: 'SUPPLIER-B', outcome: 'confirmed', esmeVariant: 'A', previousVariant: 'A' },
+      actor: { userId: PARTIES.supplierB.sub, partyId: 'SUPPLIER-B' },
+    });
+    expect((await historyOf(GSME)).map((e) => e.type)).not.toContain('EsmeVariantCheckRequired');
+  });
+
+  it('the variant check list: a further Change of Supplier moves the check; other parties are refused; a bad value is 400 naming variantCheck', async () => {
+    const { ESME, model } = freshDevices();
+    await preNotified('supplierA', ESME, { ...ESME_DETAILS, model });
+    await reported(ESME, 'Commissioned');
+    await supplierChanged(ESME, 'supplierB');
+    await supplierChanged(ESME, 'supplierC');
+    const due = async (party: PartyName) => ids((await inventory.as(party, 'GET', `/devices?variantCheck=due&model=${model}`)).body);
+    expect(await due('supplierB')).toEqual([]);
+    expect(await due('supplierC')).toEqual([ESME]);
+    const corrected = await inventory.update('supplierC', ESME, { esmeVariant: 'BD' });
+    expect(corrected.body).toMatchObject({ responseCode: 'I0', message: 'ESME Variant corrected from A to BD; ESME Variant check after the Change of Supplier recorded' });
+    expect(await due('supplierC')).toEqual([]);
+
+    for (const party of ['manufacturer', 'network'] as PartyName[]) expect((await inventory.as(party, 'GET', '/devices?variantCheck=due')).status).toBe(403);
+    expect((await call('GET', `${system.url('inventory')}/devices?variantCheck=due`)).status).toBe(401);
+    for (const query of ['variantCheck=maybe', 'variantCheck=DUE', 'variantCheck=', 'variantCheck=due&variantCheck=due']) {
+      const bad = await inventory.as('supplierB', 'GET', `/devices?${query}`);
+      expect({ query, status: bad.status, errors: (bad.body as { errors: Array<{ field: string }> }).errors }).toEqual({
+        query,
+        status: 400,
+        errors: [{ field: 'variantCheck', reason: expect.stringContaining('due') }],
+      });
+    }
   });
 
   it('serves the endpoints in OpenAPI', async () => {

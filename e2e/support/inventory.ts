@@ -5,6 +5,7 @@ import { call, TestSystem } from './system';
 export const PARTIES = {
   supplierA: { sub: '90-B3-D5-1F-30-01-00-01', party: 'SUPPLIER-A', partyType: 'supplier', roles: ['IS'] },
   supplierB: { sub: '90-B3-D5-1F-30-02-00-01', party: 'SUPPLIER-B', partyType: 'supplier', roles: ['IS'] },
+  supplierC: { sub: '90-B3-D5-1F-30-05-00-01', party: 'SUPPLIER-C', partyType: 'supplier', roles: ['IS'] },
   network: { sub: '90-B3-D5-1F-30-03-00-01', party: 'DNO-X', partyType: 'network', roles: ['ED'] },
   dsp: { sub: 'dsp-integration', party: 'DSP', partyType: 'dsp', roles: [] },
   dcc: { sub: 'dcc-auditor', party: 'DCC', partyType: 'dcc', roles: ['audit'] },

@@ -16,6 +16,8 @@ import BulkCorrectionCompletedV1 from '../../events/inventory/BulkCorrectionComp
 import BulkCorrectionFailedV1 from '../../events/inventory/BulkCorrectionFailed.v1.schema.json';
 import DevicePreNotifiedV1 from '../../events/inventory/DevicePreNotified.v1.schema.json';
 import DeviceStatusChangedV1 from '../../events/inventory/DeviceStatusChanged.v1.schema.json';
+import EsmeVariantCheckedV1 from '../../events/inventory/EsmeVariantChecked.v1.schema.json';
+import EsmeVariantCheckRequiredV1 from '../../events/inventory/EsmeVariantCheckRequired.v1.schema.json';
 import EsmeVariantCorrectedV1 from '../../events/inventory/EsmeVariantCorrected.v1.schema.json';
 import InventoryUpdatedV1 from '../../events/inventory/InventoryUpdated.v1.schema.json';
 import ResponsibleSupplierChangedV1 from '../../events/inventory/ResponsibleSupplierChanged.v1.schema.json';
@@ -77,6 +79,8 @@ export const EVENT_SCHEMAS: Record<string, Record<string, Record<number, object>
     ServiceRequestRefused: { 1: ServiceRequestRefusedV1 },
     DeviceStatusChanged: { 1: DeviceStatusChangedV1 },
     ResponsibleSupplierChanged: { 1: ResponsibleSupplierChangedV1 },
+    EsmeVariantCheckRequired: { 1: EsmeVariantCheckRequiredV1 },
+    EsmeVariantChecked: { 1: EsmeVariantCheckedV1 },
     ServiceRequestAnswered: { 1: ServiceRequestAnsweredV1 },
     BulkCorrectionAccepted: { 1: BulkCorrectionAcceptedV1 },
     BulkCorrectionCompleted: { 1: BulkCorrectionCompletedV1 },

@@ -111,6 +111,35 @@ export interface ResponsibleSupplierChangedData extends DeviceEventBase {
   effectiveFrom: string;
 }
 
+/**
+ * SECMP0125 §5.6: recorded with the ResponsibleSupplierChanged of a SMETS2 ESME in service (same append, stream
+ * `device-<deviceId>`): the gaining supplier is to check the ESME Variant. `movedFrom` names the party a check was
+ * still due for (a further Change of Supplier before the check), else null. requestId/sender/at are the DSP report's.
+ */
+export interface EsmeVariantCheckRequiredData extends DeviceEventBase {
+  status: InventorySmiStatus;
+  gainingSupplier: string;
+  gainingSupplierUser: string | null;
+  losingSupplier: string;
+  esmeVariant: InventoryEsmeVariant;
+  movedFrom: string | null;
+  effectiveFrom: string;
+}
+
+/** Outcomes of an ESME Variant check: the gaining supplier sent the same variant, or another one. */
+export const VARIANT_CHECK_OUTCOMES = ['confirmed', 'corrected'] as const;
+export type InventoryVariantCheckOutcome = (typeof VARIANT_CHECK_OUTCOMES)[number];
+
+/** The gaining supplier's SR8.4 that checked the ESME Variant due after a Change of Supplier. */
+export interface EsmeVariantCheckedData extends DeviceEventBase {
+  serviceReference: '8.4';
+  status: InventorySmiStatus;
+  supplier: string;
+  outcome: InventoryVariantCheckOutcome;
+  esmeVariant: InventoryEsmeVariant;
+  previousVariant: InventoryEsmeVariant;
+}
+
 export interface ServiceRequestAnsweredData {
   requestId: string;
   serviceReference: InventoryServiceReference;

@@ -1,5 +1,5 @@
 import { ServiceRequestCommand } from './device-commands';
-import { DeviceEvent, ResponseCode, ServiceReference, ServiceRequestRefused } from './device-events';
+import { DeviceEvent, EsmeVariantChecked, ResponseCode, ServiceReference, ServiceRequestRefused } from './device-events';
 import { DeviceState } from './device-state';
 import { DeviceDecider, deviceDecider } from './device.decider';
 import { normaliseRequestId } from './identifiers';
@@ -35,15 +35,23 @@ export function decideServiceRequest(
   return { response: respond(command, events), events };
 }
 
+/**
+ * The I0 message. A variant check after a Change of Supplier is an I0 like any accepted SR8.4 (DUIS has no code of
+ * its own for it): a confirmation says so, a correction that is also the check adds it to the correction's message.
+ */
 function successMessage(events: readonly DeviceEvent[]): string {
   const [event] = events;
+  const check = events.find((e): e is EsmeVariantChecked => e.type === 'EsmeVariantChecked');
+  const checkNote = check ? '; ESME Variant check after the Change of Supplier recorded' : '';
   switch (event?.type) {
     case 'DevicePreNotified':
       return `device pre-notified with SMI status ${event.status}`;
     case 'InventoryUpdated':
-      return `inventory updated: ${Object.keys(event.changes).join(', ')}`;
+      return `inventory updated: ${Object.keys(event.changes).join(', ')}${checkNote}`;
     case 'EsmeVariantCorrected':
-      return `ESME Variant corrected from ${event.from ?? 'none'} to ${event.to}`;
+      return `ESME Variant corrected from ${event.from ?? 'none'} to ${event.to}${checkNote}`;
+    case 'EsmeVariantChecked':
+      return `ESME Variant ${event.esmeVariant} confirmed: the check after the Change of Supplier is recorded, nothing else changed`;
     default:
       return 'no change: the device already holds these details';
   }

@@ -1,6 +1,8 @@
 import {
   DevicePreNotifiedData,
   DeviceStatusChangedData,
+  EsmeVariantCheckedData,
+  EsmeVariantCheckRequiredData,
   EsmeVariantCorrectedData,
   eventSchemaErrors,
   InventoryUpdatedData,
@@ -21,6 +23,8 @@ import {
   DeviceEvent,
   DevicePreNotified,
   DeviceStatusChanged,
+  EsmeVariantChecked,
+  EsmeVariantCheckRequired,
   EsmeVariantCorrected,
   InventoryChanges,
   InventoryUpdated,
@@ -45,6 +49,8 @@ const _shapes: Array<(e: never) => unknown> = [
   (e: Data<DeviceStatusChanged>): DeviceStatusChangedData => plain(e),
   (e: Data<ResponsibleSupplierChanged>): ResponsibleSupplierChangedData => plain(e),
   (e: Data<ServiceRequestAnswered>): ServiceRequestAnsweredData => plain(e),
+  (e: Data<EsmeVariantCheckRequired>): EsmeVariantCheckRequiredData => plain(e),
+  (e: Data<EsmeVariantChecked>): EsmeVariantCheckedData => plain(e),
 ];
 
 const AT = '2024-05-01T09:30:00.000Z';
@@ -105,6 +111,17 @@ class Device {
   }
 }
 
+const DEVICE_EVENT_TYPES = [
+  'DevicePreNotified',
+  'InventoryUpdated',
+  'EsmeVariantCorrected',
+  'ServiceRequestRefused',
+  'DeviceStatusChanged',
+  'ResponsibleSupplierChanged',
+  'EsmeVariantCheckRequired',
+  'EsmeVariantChecked',
+];
+
 /** The SIT scenario, every refusal code the rules give, every device type and every status transition. */
 function scenarios(): Device[] {
   const devices: Device[] = [];
@@ -130,6 +147,8 @@ function scenarios(): Device[] {
     .status('Decommissioned')
     .update(A1, { esmeVariant: 'CD' }); // E5 status
   devices.push(sit);
+  // The variant check after a Change of Supplier: confirmed, moved by a further Change of Supplier without a user id.
+  devices.push(new Device().preNotify(A1).status('Commissioned').cos(B1).cos(A1, false).update(A1, { esmeVariant: 'A' }));
   devices.push(new Device().preNotify(A1, { smetsVersion: 'SMETS1' }).status('Commissioned').update(A1, { esmeVariant: 'B' })); // E5 SMETS1
   devices.push(new Device().preNotify(A1, { deviceType: 'GSME', esmeVariant: null }).status('Commissioned').update(A1, { esmeVariant: 'B' })); // E11
   devices.push(new Device().preNotify(A1, { esmeVariant: null })); // E11 on SR12.2
@@ -156,16 +175,18 @@ describe('inventory events conform to their published contracts', () => {
   const answers = devices.flatMap((d) => d.answers);
 
   it('the scenarios produce every event type and every refusal code the rules give', () => {
-    expect(new Set(events.map((e) => e.type))).toEqual(
-      new Set(['DevicePreNotified', 'InventoryUpdated', 'EsmeVariantCorrected', 'ServiceRequestRefused', 'DeviceStatusChanged', 'ResponsibleSupplierChanged']),
-    );
+    expect(new Set(events.map((e) => e.type))).toEqual(new Set(DEVICE_EVENT_TYPES));
+    const checks = events.filter((e): e is EsmeVariantChecked => e.type === 'EsmeVariantChecked');
+    expect(new Set(checks.map((e) => e.outcome))).toEqual(new Set(['confirmed', 'corrected']));
+    const required = events.filter((e): e is EsmeVariantCheckRequired => e.type === 'EsmeVariantCheckRequired');
+    expect(required.some((e) => e.movedFrom !== null) && required.some((e) => e.movedFrom === null && e.gainingSupplierUser !== null)).toBe(true);
     const codes = new Set(events.filter((e): e is ServiceRequestRefused => e.type === 'ServiceRequestRefused').map((e) => e.responseCode));
     expect(codes).toEqual(new Set(['E2', 'E4', 'E5', 'E11', 'E19']));
     expect(new Set(answers.map((a) => a.responseCode))).toEqual(new Set(['I0', 'E2', 'E4', 'E5', 'E11', 'E19']));
-    expect(_shapes).toHaveLength(7);
+    expect(_shapes).toHaveLength(9);
   });
 
-  it.each(['DevicePreNotified', 'InventoryUpdated', 'EsmeVariantCorrected', 'ServiceRequestRefused', 'DeviceStatusChanged', 'ResponsibleSupplierChanged'])(
+  it.each(DEVICE_EVENT_TYPES)(
     'every %s the decider emits validates against its schema (as stored: data without type, after a JSON round trip)',
     (type) => {
       const ofType = events.filter((e) => e.type === type);
@@ -192,5 +213,11 @@ describe('inventory events conform to their published contracts', () => {
     expect(eventSchemaErrors('inventory', 'DevicePreNotified', 1, { ...data, esmeVariant: 'E' })).not.toEqual([]);
     const { data: answer } = toNewEvent(answers[0]);
     expect(eventSchemaErrors('inventory', 'ServiceRequestAnswered', 1, { ...answer, channel: 'fax' })).not.toEqual([]);
+    const { data: required } = toNewEvent(events.find((e) => e.type === 'EsmeVariantCheckRequired') as DeviceEvent);
+    expect(eventSchemaErrors('inventory', 'EsmeVariantCheckRequired', 1, { ...required, gainingSupplier: '' })).not.toEqual([]);
+    const { gainingSupplier: _dropped, ...withoutGaining } = required as Record<string, unknown>;
+    expect(eventSchemaErrors('inventory', 'EsmeVariantCheckRequired', 1, withoutGaining)).not.toEqual([]);
+    const { data: checked } = toNewEvent(events.find((e) => e.type === 'EsmeVariantChecked') as DeviceEvent);
+    expect(eventSchemaErrors('inventory', 'EsmeVariantChecked', 1, { ...checked, outcome: 'maybe' })).not.toEqual([]);
   });
 });

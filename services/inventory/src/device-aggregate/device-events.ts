@@ -76,10 +76,53 @@ export interface ResponsibleSupplierChanged extends DeviceEventBase {
   effectiveFrom: string;
 }
 
+/**
+ * SECMP0125 §5.6 (docs/domain.md "Change of Supplier: the gaining supplier checks the ESME Variant"): recorded with
+ * the `ResponsibleSupplierChanged` of a SMETS2 ESME, in the same append. The check is due for `gainingSupplier` until
+ * its SR8.4 records `EsmeVariantChecked`, or a further Change of Supplier moves it (`movedFrom` then names the party
+ * it was due for). `requestId`, `sender` and `at` are the DSP report's.
+ */
+export interface EsmeVariantCheckRequired extends DeviceEventBase {
+  type: 'EsmeVariantCheckRequired';
+  status: SmiStatus;
+  /** Party id of the gaining supplier, the new Responsible Supplier: the check is due for it. */
+  gainingSupplier: string;
+  gainingSupplierUser: DccUserId | null;
+  /** Party id of the losing supplier. */
+  losingSupplier: string;
+  /** The variant the gaining supplier is to confirm or correct. */
+  esmeVariant: EsmeVariant;
+  /** The party a check was still due for, which no longer has it; `null` when none was due. */
+  movedFrom: string | null;
+  effectiveFrom: string;
+}
+
+/**
+ * The gaining supplier's SR8.4 after a Change of Supplier: it confirmed the variant (same value; nothing else
+ * changes) or corrected it (recorded by `EsmeVariantCorrected` or `InventoryUpdated` in the same append).
+ */
+export interface EsmeVariantChecked extends DeviceEventBase {
+  type: 'EsmeVariantChecked';
+  serviceReference: '8.4';
+  status: SmiStatus;
+  /** Party id of the supplier that checked, the one the check was due for. */
+  supplier: string;
+  outcome: VariantCheckOutcome;
+  /** The variant the device holds after the check. */
+  esmeVariant: EsmeVariant;
+  /** The variant before: the same as `esmeVariant` when confirmed. */
+  previousVariant: EsmeVariant;
+}
+
+export const VARIANT_CHECK_OUTCOMES = ['confirmed', 'corrected'] as const;
+export type VariantCheckOutcome = (typeof VARIANT_CHECK_OUTCOMES)[number];
+
 export type DeviceEvent =
   | DevicePreNotified
   | InventoryUpdated
   | EsmeVariantCorrected
   | ServiceRequestRefused
   | DeviceStatusChanged
-  | ResponsibleSupplierChanged;
+  | ResponsibleSupplierChanged
+  | EsmeVariantCheckRequired
+  | EsmeVariantChecked;

@@ -1,5 +1,5 @@
 import { DeviceEvent } from './device-events';
-import { DeviceState } from './device-state';
+import { Device, DeviceState, variantCheckApplies } from './device-state';
 
 /** How each recorded event changes a device; a refusal changes nothing. */
 export function evolve(state: DeviceState, event: DeviceEvent): DeviceState {
@@ -19,6 +19,7 @@ export function evolve(state: DeviceState, event: DeviceEvent): DeviceState {
         prenotifyingParty: event.sender.partyId,
         responsibleSupplier: event.sender.partyId,
         responsibleSupplierUser: event.sender.userId,
+        variantCheckDueBy: null,
       };
     case 'ServiceRequestRefused':
       return state;
@@ -28,13 +29,29 @@ export function evolve(state: DeviceState, event: DeviceEvent): DeviceState {
       if (state.kind !== 'device') return state;
       switch (event.type) {
         case 'InventoryUpdated':
-          return { ...state, ...event.changes };
+          return withoutMootCheck({ ...state, ...event.changes });
         case 'EsmeVariantCorrected':
           return { ...state, esmeVariant: event.to };
         case 'DeviceStatusChanged':
-          return { ...state, status: event.to };
+          return withoutMootCheck({ ...state, status: event.to });
         case 'ResponsibleSupplierChanged':
-          return { ...state, responsibleSupplier: event.supplier, responsibleSupplierUser: event.supplierUser };
+          // A check due for the losing party is no longer its to make; the EsmeVariantCheckRequired recorded with a
+          // Change of Supplier of an ESME (in the same append, after this event) gives it to the gaining party.
+          return {
+            ...state,
+            responsibleSupplier: event.supplier,
+            responsibleSupplierUser: event.supplierUser,
+            variantCheckDueBy: event.supplier === state.responsibleSupplier ? state.variantCheckDueBy : null,
+          };
+        case 'EsmeVariantCheckRequired':
+          return { ...state, variantCheckDueBy: event.gainingSupplier };
+        case 'EsmeVariantChecked':
+          return { ...state, variantCheckDueBy: null };
       }
   }
+}
+
+/** A Pending update that changed the type or SMETS version, or a move out of service for good, leaves nothing to check. */
+function withoutMootCheck(device: Device): Device {
+  return device.variantCheckDueBy === null || variantCheckApplies(device) ? device : { ...device, variantCheckDueBy: null };
 }

@@ -3,8 +3,8 @@ import { ChangeDeviceStatus, ChangeResponsibleSupplier, PreNotifyDevice, UpdateI
 import { DEVICE_ERRORS } from './device-errors';
 import { DeviceEvent, DeviceEventBase, RefusalCode, ServiceReference } from './device-events';
 import { assertStream, readInventoryUpdate, readPreNotification, readStatusChange, readSupplierChange } from './device-input';
-import { Device, DeviceDetails, DeviceState, actualChanges, detailsOf } from './device-state';
-import { SmiStatus } from './identifiers';
+import { Device, DeviceDetails, DeviceState, actualChanges, detailsOf, variantCheckApplies } from './device-state';
+import { EsmeVariant, SmiStatus } from './identifiers';
 import { STATUS_ON_PRENOTIFICATION, canTransition } from './status-transitions';
 
 /*
@@ -64,7 +64,9 @@ export function preNotify(command: PreNotifyDevice, state: DeviceState, options:
  *   5 Whitelisted/InstalledNotCommissioned/Commissioned: see `correctVariant`;
  *   6 any other status → E5.
  * Authorisation comes before effect: a request that would change nothing is still refused when its
- * sender may not make it; once allowed, it succeeds (I0) with no event.
+ * sender may not make it; once allowed, it succeeds (I0) with no event — unless the ESME Variant check after a
+ * Change of Supplier is due for the sender's party and the request names the variant: then the check is
+ * recorded (`variantCheck`).
  */
 export function updateInventory(command: UpdateInventory, state: DeviceState): DeviceEvent[] {
   const { base, changes } = readInventoryUpdate(command);
@@ -84,10 +86,11 @@ export function updateInventory(command: UpdateInventory, state: DeviceState): D
     }
     const problem = deviceTypeProblem({ ...detailsOf(state), ...changes });
     if (problem !== undefined) return refuse('E11', problem);
-    if (Object.keys(actual.changes).length === 0) return [];
-    return [{ type: 'InventoryUpdated', ...base, serviceReference: '8.4', status: state.status, ...actual }];
+    const checked = variantCheck(base, state, changes, { ...detailsOf(state), ...changes });
+    if (Object.keys(actual.changes).length === 0) return checked;
+    return [{ type: 'InventoryUpdated', ...base, serviceReference: '8.4', status: state.status, ...actual }, ...checked];
   }
-  if (VARIANT_CORRECTION_STATUSES.includes(state.status)) return correctVariant(base, state, actual, refuse);
+  if (VARIANT_CORRECTION_STATUSES.includes(state.status)) return correctVariant(base, state, changes, actual, refuse);
   return refuse('E5', `SMI status ${state.status} does not allow the device to be updated`);
 }
 
@@ -95,9 +98,15 @@ export function updateInventory(command: UpdateInventory, state: DeviceState): D
  * Rule 5 (SECMP0125). When several checks fail, the first in this order answers — the order docs/domain.md
  * lists them in: another field actually changing → E5; device not an ESME → E11; SMETS1 → E5; sender's
  * party not the current Responsible Supplier → E4. Last, removing the variant of an ESME → E11, since an
- * ESME must carry one.
+ * ESME must carry one. Then the correction, and the variant check when one is due for the sender's party.
  */
-function correctVariant(base: DeviceEventBase, device: Device, actual: ReturnType<typeof actualChanges>, refuse: Refuse): DeviceEvent[] {
+function correctVariant(
+  base: DeviceEventBase,
+  device: Device,
+  requested: Partial<DeviceDetails>,
+  actual: ReturnType<typeof actualChanges>,
+  refuse: Refuse,
+): DeviceEvent[] {
   const others = Object.keys(actual.changes).filter((field) => field !== 'esmeVariant');
   if (others.length > 0) return refuse('E5', `SMI status ${device.status} allows only the ESME Variant to change, not ${others.join(', ')}`);
   if (device.deviceType !== 'ESME') return refuse('E11', `only an ESME carries an ESME Variant, not a ${device.deviceType}`);
@@ -106,12 +115,42 @@ function correctVariant(base: DeviceEventBase, device: Device, actual: ReturnTyp
     return refuse('E4', `party ${base.sender.partyId} is not the Responsible Supplier of the device`);
   }
   const to = actual.changes.esmeVariant;
-  if (to === undefined) return [];
   if (to === null) return refuse('E11', 'an ESME must carry an ESME Variant');
-  return [{ type: 'EsmeVariantCorrected', ...base, serviceReference: '8.4', status: device.status, from: device.esmeVariant, to }];
+  const checked = variantCheck(base, device, requested, { ...detailsOf(device), esmeVariant: to ?? device.esmeVariant });
+  if (to === undefined) return checked;
+  return [{ type: 'EsmeVariantCorrected', ...base, serviceReference: '8.4', status: device.status, from: device.esmeVariant, to }, ...checked];
 }
 
-/** Change of Supplier, reported by the DSP: the gaining supplier becomes the Responsible Supplier. */
+/**
+ * SECMP0125 §5.6 (docs/domain.md "Change of Supplier: the gaining supplier checks the ESME Variant"): an accepted
+ * SR8.4 that names the ESME Variant, from the party the check is due for, is that check — `confirmed` when it sends
+ * the variant the device holds (nothing else is recorded), `corrected` when it changes it. Any other request, or
+ * one for a device with no check due for the sender's party, records no check.
+ */
+function variantCheck(base: DeviceEventBase, device: Device, requested: Partial<DeviceDetails>, after: DeviceDetails): DeviceEvent[] {
+  if (device.variantCheckDueBy === null || device.variantCheckDueBy !== base.sender.partyId || requested.esmeVariant === undefined) return [];
+  const variant = after.esmeVariant;
+  if (after.deviceType !== 'ESME' || after.smetsVersion !== 'SMETS2' || variant === null) return [];
+  const previousVariant: EsmeVariant = device.esmeVariant ?? variant;
+  return [
+    {
+      type: 'EsmeVariantChecked',
+      ...base,
+      serviceReference: '8.4',
+      status: device.status,
+      supplier: base.sender.partyId,
+      outcome: variant === previousVariant ? 'confirmed' : 'corrected',
+      esmeVariant: variant,
+      previousVariant,
+    },
+  ];
+}
+
+/**
+ * Change of Supplier, reported by the DSP: the gaining supplier becomes the Responsible Supplier. On a SMETS2 ESME
+ * still in service the gaining party is to check the ESME Variant (SECMP0125 §5.6): `EsmeVariantCheckRequired`,
+ * which also takes a check still due from the party before (a user of the same party changes nothing of it).
+ */
 export function changeSupplier(command: ChangeResponsibleSupplier, state: DeviceState): DeviceEvent[] {
   const { base, supplier, supplierUser, effectiveFrom } = readSupplierChange(command);
   const device = existingDevice(state, base);
@@ -120,14 +159,27 @@ export function changeSupplier(command: ChangeResponsibleSupplier, state: Device
   }
   // The Responsible Supplier is the party; a user id only refines it, so leaving it out keeps the one held.
   if (supplier === device.responsibleSupplier && (supplierUser === null || supplierUser === device.responsibleSupplierUser)) return [];
+  const changed: DeviceEvent = {
+    type: 'ResponsibleSupplierChanged',
+    ...base,
+    previousSupplier: device.responsibleSupplier,
+    previousSupplierUser: device.responsibleSupplierUser,
+    supplier,
+    supplierUser,
+    effectiveFrom,
+  };
+  if (supplier === device.responsibleSupplier || !variantCheckApplies(device) || device.esmeVariant === null) return [changed];
   return [
+    changed,
     {
-      type: 'ResponsibleSupplierChanged',
+      type: 'EsmeVariantCheckRequired',
       ...base,
-      previousSupplier: device.responsibleSupplier,
-      previousSupplierUser: device.responsibleSupplierUser,
-      supplier,
-      supplierUser,
+      status: device.status,
+      gainingSupplier: supplier,
+      gainingSupplierUser: supplierUser,
+      losingSupplier: device.responsibleSupplier,
+      esmeVariant: device.esmeVariant,
+      movedFrom: device.variantCheckDueBy,
       effectiveFrom,
     },
   ];

@@ -8,6 +8,7 @@ import {
   DeviceDetails,
   DeviceEvent,
   DeviceState,
+  EsmeVariant,
   InventoryChanges,
   PreNotifyDevice,
   RefusalCode,
@@ -25,6 +26,7 @@ import {
   B1,
   changeStatus,
   changeSupplier,
+  checkRequired,
   DEVICE,
   DSP,
   DSP_AS_USER,
@@ -248,6 +250,7 @@ describe('SR12.2 Device Pre-notification', () => {
       prenotifyingParty: 'SUPPLIER-A',
       responsibleSupplier: 'SUPPLIER-A',
       responsibleSupplierUser: A1.userId,
+      variantCheckDueBy: null,
     });
   });
 
@@ -344,9 +347,12 @@ describe('SMI status changes', () => {
 // ---------------------------------------------------------------------------------------------------
 
 describe('Change of Supplier', () => {
-  it('records the gaining supplier', () => {
+  it('records the gaining supplier (and, on an ESME, the variant check due for it: see below)', () => {
     const command = changeSupplier(B1);
     given(deviceDecider, historyAt('Commissioned'))
+      .when(command)
+      .then([{ ...supplierChanged(A1, B1), requestId: command.requestId }, checkRequired(A1, B1, { requestId: command.requestId })]);
+    given(deviceDecider, historyAt('Commissioned', GSME_SMETS2))
       .when(command)
       .then([{ ...supplierChanged(A1, B1), requestId: command.requestId }]);
   });
@@ -376,7 +382,12 @@ describe('Change of Supplier', () => {
   it('records a party without a user id', () => {
     given(deviceDecider, historyAt('Commissioned'))
       .when({ ...changeSupplier(B1), supplierUserId: null })
-      .thenMatches((events) => expect(events).toEqual([expect.objectContaining({ supplier: 'SUPPLIER-B', supplierUser: null })]));
+      .thenMatches((events) =>
+        expect(events).toEqual([
+          expect.objectContaining({ type: 'ResponsibleSupplierChanged', supplier: 'SUPPLIER-B', supplierUser: null }),
+          expect.objectContaining({ type: 'EsmeVariantCheckRequired', gainingSupplier: 'SUPPLIER-B', gainingSupplierUser: null }),
+        ]),
+      );
   });
 
   it.each(['Decommissioned', 'Withdrawn'] as SmiStatus[])('refuses a %s device', (status) => {
@@ -422,9 +433,211 @@ describe('SIT scenario: install and commission a SMETS2 Comms Hub and ESME, Chan
       'DeviceStatusChanged',
       'EsmeVariantCorrected',
       'ResponsibleSupplierChanged',
+      'EsmeVariantCheckRequired',
       'EsmeVariantCorrected',
+      'EsmeVariantChecked',
       'ServiceRequestRefused:E4',
     ]);
     expect(fold(deviceDecider, history)).toMatchObject({ status: 'Commissioned', esmeVariant: 'BD', responsibleSupplier: 'SUPPLIER-B' });
+  });
+});
+
+// ---------------------------------------------------------------------------------------------------
+// SECMP0125 §5.6: after a Change of Supplier the gaining supplier checks the ESME Variant
+// ---------------------------------------------------------------------------------------------------
+
+describe('ESME Variant check after a Change of Supplier (SECMP0125 §5.6)', () => {
+  const C1: Sender = { userId: '90-B3-D5-1F-30-05-00-01', partyId: 'SUPPLIER-C', partyType: 'supplier', roles: ['IS'] };
+  const B2: Sender = { ...B1, userId: '90-B3-D5-1F-30-02-00-02' };
+
+  /** A Commissioned SMETS2 ESME (variant A) moved from SUPPLIER-A to SUPPLIER-B, the check due for B. */
+  const dueForB = (status: SmiStatus = 'Commissioned'): DeviceEvent[] => [...historyAt(status), supplierChanged(A1, B1), checkRequired(A1, B1, { status })];
+
+  function checked(command: UpdateInventory, outcome: 'confirmed' | 'corrected', esmeVariant: EsmeVariant, previousVariant: EsmeVariant, status: SmiStatus = 'Commissioned'): DeviceEvent {
+    return {
+      type: 'EsmeVariantChecked',
+      deviceId: DEVICE,
+      requestId: command.requestId,
+      sender: command.sender,
+      at: AT,
+      serviceReference: '8.4',
+      status,
+      supplier: command.sender.partyId,
+      outcome,
+      esmeVariant,
+      previousVariant,
+    };
+  }
+
+  describe('Change of Supplier', () => {
+    it.each(['Pending', 'Whitelisted', 'InstalledNotCommissioned', 'Commissioned', 'Suspended', 'Recovery'] as SmiStatus[])(
+      'on a SMETS2 ESME (%s) records that the check is due for the gaining supplier, with its party id and the device id',
+      (status) => {
+        const command = changeSupplier(B1);
+        given(deviceDecider, historyAt(status))
+          .when(command)
+          .then([{ ...supplierChanged(A1, B1), requestId: command.requestId }, checkRequired(A1, B1, { requestId: command.requestId, status })]);
+        expect(given(deviceDecider, [...historyAt(status), supplierChanged(A1, B1), checkRequired(A1, B1, { status })]).state()).toMatchObject({
+          variantCheckDueBy: 'SUPPLIER-B',
+        });
+      },
+    );
+
+    it.each([
+      ['a GSME', GSME_SMETS2],
+      ['a SMETS1 GSME', GSME_SMETS1],
+      ['a Comms Hub Function', { ...GSME_SMETS2, deviceType: 'CHF' } as DeviceDetails],
+      ['a Type 2 device', { ...GSME_SMETS2, deviceType: 'TYPE2', firmwareVersion: null } as DeviceDetails],
+      // SR8.4 rule 5c: a SMETS1 variant cannot be corrected after Pending, so a check could never be made.
+      ['a SMETS1 ESME', ESME_SMETS1],
+    ])('on %s records the Change of Supplier and nothing of a variant check', (_why, details) => {
+      const command = changeSupplier(B1);
+      given(deviceDecider, historyAt('Commissioned', details))
+        .when(command)
+        .then([{ ...supplierChanged(A1, B1), requestId: command.requestId }]);
+    });
+
+    it('on a Recovered ESME (out of service for good) asks for no check', () => {
+      const command = changeSupplier(B1);
+      given(deviceDecider, historyAt('Recovered')).when(command).then([{ ...supplierChanged(A1, B1), requestId: command.requestId }]);
+    });
+
+    it('a further Change of Supplier before the check moves it to the new gaining supplier', () => {
+      const command = changeSupplier(C1);
+      given(deviceDecider, dueForB())
+        .when(command)
+        .then([
+          { ...supplierChanged(B1, C1), requestId: command.requestId },
+          checkRequired(B1, C1, { requestId: command.requestId, movedFrom: 'SUPPLIER-B' }),
+        ]);
+      const moved = [...dueForB(), supplierChanged(B1, C1), checkRequired(B1, C1, { movedFrom: 'SUPPLIER-B' })];
+      expect(given(deviceDecider, moved).state()).toMatchObject({ responsibleSupplier: 'SUPPLIER-C', variantCheckDueBy: 'SUPPLIER-C' });
+      // The losing supplier B has no part in the device any more (rule 3); the pre-notifier A is not responsible (5d).
+      thenRefused(moved, update(B1, { esmeVariant: 'A' }), 'E19', 'Commissioned');
+      thenRefused(moved, update(A1, { esmeVariant: 'A' }), 'E4', 'Commissioned');
+      const confirm = update(C1, { esmeVariant: 'A' });
+      thenAccepted(moved, confirm, [checked(confirm, 'confirmed', 'A', 'A')]);
+    });
+
+    it('a Change of Supplier back to the installing supplier gives the check to it', () => {
+      const command = changeSupplier(A1);
+      given(deviceDecider, dueForB())
+        .when(command)
+        .then([{ ...supplierChanged(B1, A1), requestId: command.requestId }, checkRequired(B1, A1, { requestId: command.requestId, movedFrom: 'SUPPLIER-B' })]);
+    });
+
+    it('a new user of the same party changes nothing of a check due', () => {
+      given(deviceDecider, dueForB())
+        .when(changeSupplier(B2))
+        .thenMatches((events) => expect(events.map((e) => e.type)).toEqual(['ResponsibleSupplierChanged']));
+      expect(given(deviceDecider, [...dueForB(), supplierChanged(B1, B2)]).state()).toMatchObject({ variantCheckDueBy: 'SUPPLIER-B' });
+    });
+  });
+
+  describe('SR8.4 by the gaining supplier', () => {
+    it('confirming the same variant records the check and nothing else; the answer is I0 and says so', () => {
+      const command = update(B1, { esmeVariant: 'A' });
+      thenAccepted(dueForB(), command, [checked(command, 'confirmed', 'A', 'A')]);
+      const { response } = decideServiceRequest(command, fold(deviceDecider, dueForB()));
+      expect(response).toEqual({ requestId: command.requestId, serviceReference: '8.4', responseCode: 'I0', message: expect.stringContaining('ESME Variant A confirmed') });
+      const after = fold(deviceDecider, [...dueForB(), checked(command, 'confirmed', 'A', 'A')]);
+      expect(after).toMatchObject({ esmeVariant: 'A', variantCheckDueBy: null, responsibleSupplier: 'SUPPLIER-B' });
+    });
+
+    it('correcting to another variant records the correction as today and the check', () => {
+      const command = update(B1, { esmeVariant: 'BD' });
+      thenAccepted(dueForB(), command, [
+        { type: 'EsmeVariantCorrected', deviceId: DEVICE, requestId: command.requestId, sender: B1, at: AT, serviceReference: '8.4', status: 'Commissioned', from: 'A', to: 'BD' },
+        checked(command, 'corrected', 'BD', 'A'),
+      ]);
+      expect(decideServiceRequest(command, fold(deviceDecider, dueForB())).response.message).toBe(
+        'ESME Variant corrected from A to BD; ESME Variant check after the Change of Supplier recorded',
+      );
+    });
+
+    it('any user of the gaining party may make the check, as it may correct the variant (rule 5d is by party)', () => {
+      const command = update(B2, { esmeVariant: 'A' });
+      thenAccepted(dueForB(), command, [checked(command, 'confirmed', 'A', 'A')]);
+    });
+
+    it('once checked, the same request changes nothing again (no check due)', () => {
+      const first = update(B1, { esmeVariant: 'A' });
+      const history = [...dueForB(), checked(first, 'confirmed', 'A', 'A')];
+      thenAccepted(history, update(B1, { esmeVariant: 'A' }), []);
+    });
+
+    it.each(['Whitelisted', 'InstalledNotCommissioned'] as SmiStatus[])('confirms while %s too', (status) => {
+      const command = update(B1, { esmeVariant: 'A' });
+      thenAccepted(dueForB(status), command, [checked(command, 'confirmed', 'A', 'A', status)]);
+    });
+
+    it('a request that does not name the variant is no check: nothing recorded, still due', () => {
+      thenAccepted(dueForB(), update(B1, { model: ESME_SMETS2.model }), []);
+    });
+
+    it.each([
+      ['another field changing', { esmeVariant: 'A', model: '00050204' } as InventoryChanges, 'E5'],
+      ['the variant removed', { esmeVariant: null } as InventoryChanges, 'E11'],
+    ] as Array<[string, InventoryChanges, RefusalCode]>)('a refused request (%s) records no check: refused as today', (_why, changes, code) => {
+      thenRefused(dueForB(), update(B1, changes), code, 'Commissioned');
+    });
+
+    it.each(['Suspended', 'Recovery'] as SmiStatus[])('while %s the request is refused E5 as today and the check stays due', (status) => {
+      thenRefused(dueForB(status), update(B1, { esmeVariant: 'A' }), 'E5', status);
+    });
+
+    it('while Pending only the pre-notifying user may update (E4 as today); once it is the check, it is recorded', () => {
+      thenRefused(dueForB('Pending'), update(B1, { esmeVariant: 'A' }), 'E4', 'Pending');
+      // Back to the installing supplier while Pending: its pre-notifying user's SR8.4 is the check.
+      const back = [...dueForB('Pending'), supplierChanged(B1, A1), checkRequired(B1, A1, { status: 'Pending', movedFrom: 'SUPPLIER-B' })];
+      const command = update(A1, { esmeVariant: 'B' });
+      thenAccepted(back, command, [
+        { type: 'InventoryUpdated', deviceId: DEVICE, requestId: command.requestId, sender: A1, at: AT, serviceReference: '8.4', status: 'Pending', changes: { esmeVariant: 'B' }, previous: { esmeVariant: 'A' } },
+        checked(command, 'corrected', 'B', 'A', 'Pending'),
+      ]);
+    });
+  });
+
+  describe('the losing supplier and devices with no check due behave as before', () => {
+    it('the losing supplier is refused E4 after the Change of Supplier, and the check stays due for the gaining one', () => {
+      thenRefused(dueForB(), update(A1, { esmeVariant: 'A' }), 'E4', 'Commissioned');
+      thenRefused(dueForB(), update(A1, { esmeVariant: 'B' }), 'E4', 'Commissioned');
+      expect(given(deviceDecider, dueForB()).state()).toMatchObject({ variantCheckDueBy: 'SUPPLIER-B' });
+    });
+
+    it('a Change of Supplier recorded before this rule (no check required) leaves no check due: SR8.4 as before', () => {
+      const history = [...historyAt('Commissioned'), supplierChanged(A1, B1)];
+      expect(given(deviceDecider, history).state()).toMatchObject({ variantCheckDueBy: null });
+      thenAccepted(history, update(B1, { esmeVariant: 'A' }), []);
+      const command = update(B1, { esmeVariant: 'B' });
+      thenAccepted(history, command, [
+        { type: 'EsmeVariantCorrected', deviceId: DEVICE, requestId: command.requestId, sender: B1, at: AT, serviceReference: '8.4', status: 'Commissioned', from: 'A', to: 'B' },
+      ]);
+    });
+
+    it('an ESME never changed of supplier: the same variant changes nothing, another is corrected, no check', () => {
+      thenAccepted(historyAt('Commissioned'), update(A1, { esmeVariant: 'A' }), []);
+      const command = update(A1, { esmeVariant: 'C' });
+      given(deviceDecider, historyAt('Commissioned'))
+        .when(command)
+        .thenMatches((events) => expect(events.map((e) => e.type)).toEqual(['EsmeVariantCorrected']));
+    });
+  });
+
+  describe('a check that can no longer be made is no longer due', () => {
+    it.each(['Decommissioned', 'Recovered'] as SmiStatus[])('the device reaches %s', (to) => {
+      const path: SmiStatus[] = to === 'Recovered' ? ['Recovery', 'Recovered'] : ['Decommissioned'];
+      let history = dueForB();
+      for (const status of path) history = [...history, ...deviceDecider.decide(changeStatus(status), fold(deviceDecider, history))];
+      expect(fold(deviceDecider, history)).toMatchObject({ status: to, variantCheckDueBy: null });
+    });
+
+    it('a Pending ESME becomes a GSME', () => {
+      const back = [...dueForB('Pending'), supplierChanged(B1, A1), checkRequired(B1, A1, { status: 'Pending', movedFrom: 'SUPPLIER-B' })];
+      const command = update(A1, { deviceType: 'GSME', esmeVariant: null });
+      const events = deviceDecider.decide(command, fold(deviceDecider, back));
+      expect(events.map((e) => e.type)).toEqual(['InventoryUpdated']);
+      expect(fold(deviceDecider, [...back, ...events])).toMatchObject({ deviceType: 'GSME', variantCheckDueBy: null });
+    });
   });
 });

@@ -95,6 +95,7 @@ describe('DeviceWriter against PostgreSQL', () => {
       prenotifying_user: state.prenotifyingUser,
       responsible_supplier: state.responsibleSupplier,
       responsible_supplier_user: state.responsibleSupplierUser,
+      variant_check_due_by: state.variantCheckDueBy,
       version: events[events.length - 1].streamVersion,
     });
     expect(events.map((e) => e.streamVersion)).toEqual(events.map((_, i) => i + 1));

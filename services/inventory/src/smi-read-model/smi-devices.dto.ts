@@ -21,6 +21,13 @@ export class DeviceView {
   @ApiProperty({ example: 'SUPPLIER-A' }) prenotifyingParty!: string;
   @ApiProperty({ example: 'SUPPLIER-B', description: 'Party id of the Responsible Supplier.' }) responsibleSupplier!: string;
   @ApiProperty({ example: '90-B3-D5-1F-30-02-00-01', nullable: true, type: String }) responsibleSupplierUser!: string | null;
+  @ApiProperty({
+    example: 'SUPPLIER-B',
+    nullable: true,
+    type: String,
+    description: 'Party id of the gaining supplier whose ESME Variant check after a Change of Supplier is due (SECMP0125 §5.6); null when none is due.',
+  })
+  variantCheckDueBy!: string | null;
   @ApiProperty({ example: 7, description: 'Version of the device stream (every recorded event, refusals included).' }) version!: number;
   @ApiProperty({ example: '2024-05-01T09:30:00.000Z' }) createdAt!: string;
   @ApiProperty({ example: '2024-06-01T10:00:00.000Z' }) updatedAt!: string;
@@ -58,6 +65,10 @@ export class GetDeviceQuery {
   asOf?: string;
 }
 
+/** `variantCheck` values of GET /devices: only `due` (the devices whose ESME Variant check is due for the caller). */
+export const VARIANT_CHECK_FILTERS = ['due'] as const;
+export type VariantCheckFilter = (typeof VARIANT_CHECK_FILTERS)[number];
+
 export class ListDevicesQuery {
   @ApiPropertyOptional({ enum: SMI_STATUSES })
   @IsOptional()
@@ -87,6 +98,15 @@ export class ListDevicesQuery {
 
   @ResponsibleSupplierFilter('Party id. A supplier always sees only its own devices.')
   responsibleSupplier?: string;
+
+  @ApiPropertyOptional({
+    enum: VARIANT_CHECK_FILTERS,
+    description:
+      'due: only the ESMEs whose ESME Variant check after a Change of Supplier is due (SECMP0125 §5.6). A supplier gets those due for it; DCC and the DSP get all, or one supplier with responsibleSupplier.',
+  })
+  @IsOptional()
+  @IsIn(VARIANT_CHECK_FILTERS)
+  variantCheck?: VariantCheckFilter;
 
   @PageCursor({ maxLength: 200, description: 'Opaque: the nextCursor of the previous page.' })
   cursor?: string;

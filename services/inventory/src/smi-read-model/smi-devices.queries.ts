@@ -21,6 +21,7 @@ interface DeviceRow {
   prenotifying_party: string;
   responsible_supplier: string;
   responsible_supplier_user: string | null;
+  variant_check_due_by: string | null;
   version: number;
   created_at: Date;
   updated_at: Date;
@@ -80,6 +81,7 @@ export class SmiDevicesQueries {
       prenotifyingParty: state.prenotifyingParty,
       responsibleSupplier: state.responsibleSupplier,
       responsibleSupplierUser: state.responsibleSupplierUser,
+      variantCheckDueBy: state.variantCheckDueBy,
       version: last.streamVersion,
       createdAt: created.recordedAt.toISOString(),
       updatedAt: last.recordedAt.toISOString(),
@@ -126,6 +128,17 @@ export class SmiDevicesQueries {
     if (actor.partyType === 'supplier') {
       params.push(actor.partyId);
       conditions.push(`responsible_supplier = $${params.length}`);
+    }
+    // The check is due for the Responsible Supplier only (a Change of Supplier moves it), so for a supplier this is
+    // its own due list; the partial index smi_devices_variant_check_due (due party, Responsible Supplier, device_id)
+    // holds just these rows, in the page's order.
+    if (query.variantCheck === 'due') {
+      if (actor.partyType === 'supplier') {
+        params.push(actor.partyId);
+        conditions.push(`variant_check_due_by = $${params.length}`);
+      } else {
+        conditions.push(`variant_check_due_by IS NOT NULL`);
+      }
     }
     if (query.cursor !== undefined) {
       params.push(decodeCursor(query.cursor));
@@ -207,6 +220,7 @@ function toView(row: DeviceRow): DeviceView {
     prenotifyingParty: row.prenotifying_party,
     responsibleSupplier: row.responsible_supplier,
     responsibleSupplierUser: row.responsible_supplier_user,
+    variantCheckDueBy: row.variant_check_due_by,
     version: row.version,
     createdAt: new Date(row.created_at).toISOString(),
     updatedAt: new Date(row.updated_at).toISOString(),

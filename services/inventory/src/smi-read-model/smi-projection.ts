@@ -31,7 +31,7 @@ export async function readDeviceSnapshots(manager: EntityManager, deviceIds: str
   if (deviceIds.length === 0) return [];
   const rows: Array<Record<string, string | number | null>> = await manager.query(
     `SELECT d.device_id, d.device_type, d.manufacturer, d.model, d.firmware_version, d.smets_version, d.esme_variant, d.status,
-       d.prenotifying_user, d.prenotifying_party, d.responsible_supplier, d.responsible_supplier_user, d.version
+       d.prenotifying_user, d.prenotifying_party, d.responsible_supplier, d.responsible_supplier_user, d.variant_check_due_by, d.version
      FROM smi_devices d WHERE d.device_id = ANY($1::text[])`,
     [deviceIds],
   );
@@ -50,6 +50,7 @@ export async function readDeviceSnapshots(manager: EntityManager, deviceIds: str
       prenotifyingParty: r.prenotifying_party,
       responsibleSupplier: r.responsible_supplier,
       responsibleSupplierUser: r.responsible_supplier_user,
+      variantCheckDueBy: r.variant_check_due_by,
     } as Device,
     version: Number(r.version),
   }));
@@ -75,24 +76,26 @@ export async function upsertDevices(manager: EntityManager, updates: DeviceRowUp
     prenotifying_party: d.prenotifyingParty,
     responsible_supplier: d.responsibleSupplier,
     responsible_supplier_user: d.responsibleSupplierUser,
+    variant_check_due_by: d.variantCheckDueBy,
     version,
     created_at: createdAt.toISOString(),
     updated_at: updatedAt.toISOString(),
   }));
   await manager.query(
     `INSERT INTO smi_devices (device_id, device_type, manufacturer, model, firmware_version, smets_version, esme_variant, status,
-       prenotifying_user, prenotifying_party, responsible_supplier, responsible_supplier_user, version, created_at, updated_at)
+       prenotifying_user, prenotifying_party, responsible_supplier, responsible_supplier_user, variant_check_due_by, version, created_at, updated_at)
      SELECT r.device_id, r.device_type, r.manufacturer, r.model, r.firmware_version, r.smets_version, r.esme_variant, r.status,
-       r.prenotifying_user, r.prenotifying_party, r.responsible_supplier, r.responsible_supplier_user, r.version, r.created_at, r.updated_at
+       r.prenotifying_user, r.prenotifying_party, r.responsible_supplier, r.responsible_supplier_user, r.variant_check_due_by, r.version,
+       r.created_at, r.updated_at
      FROM jsonb_to_recordset($1::jsonb) AS r(device_id text, device_type text, manufacturer text, model text, firmware_version text,
        smets_version text, esme_variant text, status text, prenotifying_user text, prenotifying_party text, responsible_supplier text,
-       responsible_supplier_user text, version integer, created_at timestamptz, updated_at timestamptz)
+       responsible_supplier_user text, variant_check_due_by text, version integer, created_at timestamptz, updated_at timestamptz)
      ON CONFLICT (device_id) DO UPDATE SET
        device_type = EXCLUDED.device_type, manufacturer = EXCLUDED.manufacturer, model = EXCLUDED.model,
        firmware_version = EXCLUDED.firmware_version, smets_version = EXCLUDED.smets_version, esme_variant = EXCLUDED.esme_variant,
        status = EXCLUDED.status, prenotifying_user = EXCLUDED.prenotifying_user, prenotifying_party = EXCLUDED.prenotifying_party,
        responsible_supplier = EXCLUDED.responsible_supplier, responsible_supplier_user = EXCLUDED.responsible_supplier_user,
-       version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
+       variant_check_due_by = EXCLUDED.variant_check_due_by, version = EXCLUDED.version, updated_at = EXCLUDED.updated_at
      WHERE smi_devices.version < EXCLUDED.version`,
     [JSON.stringify(rows)],
   );

@@ -1,6 +1,8 @@
 import {
   DevicePreNotifiedData,
   DeviceStatusChangedData,
+  EsmeVariantCheckedData,
+  EsmeVariantCheckRequiredData,
   EsmeVariantCorrectedData,
   InventoryDeviceDetails,
   InventorySmiStatus,
@@ -117,4 +119,34 @@ export function responsibleSupplierChanged(deviceId: string, previousSupplier: s
     effectiveFrom: '2026-03-04',
   };
   return { type: 'ResponsibleSupplierChanged', data };
+}
+
+/** With a Change of Supplier of a SMETS2 ESME: the gaining supplier is to check the ESME Variant (SECMP0125 §5.6). */
+export function esmeVariantCheckRequired(deviceId: string, losingSupplier: string, gainingSupplier: string): InventoryEvent {
+  const data: EsmeVariantCheckRequiredData = {
+    ...base(deviceId, DSP),
+    requestId: `cos-${randomUUID()}`,
+    status: 'Commissioned',
+    gainingSupplier,
+    gainingSupplierUser: supplierUser(gainingSupplier),
+    losingSupplier,
+    esmeVariant: 'A',
+    movedFrom: null,
+    effectiveFrom: '2026-03-04',
+  };
+  return { type: 'EsmeVariantCheckRequired', data };
+}
+
+/** The gaining supplier's SR8.4 confirmed the ESME Variant: nothing of the device changed. */
+export function esmeVariantChecked(deviceId: string, supplier: string): InventoryEvent {
+  const data: EsmeVariantCheckedData = {
+    ...base(deviceId, supplierSender(supplier)),
+    serviceReference: '8.4',
+    status: 'Commissioned',
+    supplier,
+    outcome: 'confirmed',
+    esmeVariant: 'A',
+    previousVariant: 'A',
+  };
+  return { type: 'EsmeVariantChecked', data };
 }

@@ -5,6 +5,8 @@ import {
   DeviceEvent,
   DevicePreNotified,
   DeviceStatusChanged,
+  EsmeVariant,
+  EsmeVariantCheckRequired,
   InventoryChanges,
   PreNotifyDevice,
   ResponsibleSupplierChanged,
@@ -102,6 +104,28 @@ export function supplierChanged(from: Sender, to: Sender): ResponsibleSupplierCh
     previousSupplierUser: from.userId,
     supplier: to.partyId,
     supplierUser: to.userId,
+    effectiveFrom: '2024-06-01',
+  };
+}
+
+/** The check a Change of Supplier of a SMETS2 ESME asks of the gaining supplier (SECMP0125 §5.6), as the decider records it. */
+export function checkRequired(
+  from: Sender,
+  to: Sender,
+  options: { requestId?: string; status?: SmiStatus; esmeVariant?: EsmeVariant; movedFrom?: string | null } = {},
+): EsmeVariantCheckRequired {
+  return {
+    type: 'EsmeVariantCheckRequired',
+    deviceId: DEVICE,
+    requestId: options.requestId ?? 'dsp-cos',
+    sender: DSP,
+    at: AT,
+    status: options.status ?? 'Commissioned',
+    gainingSupplier: to.partyId,
+    gainingSupplierUser: to.userId,
+    losingSupplier: from.partyId,
+    esmeVariant: options.esmeVariant ?? 'A',
+    movedFrom: options.movedFrom ?? null,
     effectiveFrom: '2024-06-01',
   };
 }
