@@ -82,7 +82,8 @@ describe('operator console in a real browser', () => {
     const preNotified = await inventory.preNotify('supplierA', DEVICE, { ...ESME_DETAILS, manufacturer: '1A2B', model: '0000E470', firmwareVersion: '3804040A' });
     expect(preNotified.body).toMatchObject({ responseCode: 'I0' });
     expect((await inventory.update('supplierA', DEVICE, { esmeVariant: 'AD' })).body).toMatchObject({ responseCode: 'I0' });
-  });
+    // Five processes, a browser and the data flowing through Kafka: more than Jest's default on a busy machine.
+  }, 240_000);
 
   afterAll(async () => {
     for (const context of contexts) await context.close();

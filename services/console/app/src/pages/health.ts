@@ -81,15 +81,13 @@ export async function healthPage(main: HTMLElement): Promise<void> {
       { 'data-testid': 'health-summary' },
     ),
     opsRefused && opsRefused.relay.kind !== 'ok' ? problem(opsRefused.relay as Exclude<Outcome<unknown>, { kind: 'ok' }>, 'the operations endpoints (relay, read models, consumers), which are DCC’s') : null,
-    reports.map((r) =>
+    opsRefused ? null : reports.map((r) =>
       h(
         'section',
         { 'data-service': r.service },
         h('h2', {}, r.service),
         r.health.kind === 'unreachable'
           ? notice('problem', [h('strong', {}, 'Service unreachable. '), `${r.service}: ${r.health.message}.`])
-          : r.relay.kind === 'forbidden' || r.relay.kind === 'unauthenticated'
-          ? null
           : [
               section('Outbox relay', r.relay, 'the relay status', 'This service reports no relay.'),
               section('Read models', r.projections, 'the read models', 'This service reports no read models.'),
