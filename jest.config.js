@@ -11,8 +11,9 @@ const moduleNameMapper = Object.fromEntries(
 );
 
 // jose ships ES modules only. Node 24 loads them with require() (how the compiled services use it), but
-// Jest's own module loader cannot, so Jest compiles jose to CommonJS like the project's TypeScript.
-const esmOnlyPackages = ['jose'];
+// Jest's own module loader cannot, so Jest compiles jose to CommonJS like the project's TypeScript. So does
+// content-disposition, which @fastify/static loads for the console host.
+const esmOnlyPackages = ['jose', 'content-disposition'];
 const esmToCommonJs = { ...swcOptions, jsc: { ...swcOptions.jsc, parser: { syntax: 'ecmascript' } } };
 
 const common = {

@@ -49,7 +49,7 @@ describe('start-up and shutdown', () => {
     expect(result.stderr).toMatch(/^Invalid setting KAFKA_BROKERS: must be a comma-separated list of host:port/);
   });
 
-  it('npm start brings all four services to ready and Ctrl-C leaves no process behind', async () => {
+  it('npm start brings all four services and the console to ready and Ctrl-C leaves no process behind', async () => {
     const prefix = uniqueName('start');
     const env: Record<string, string> = {
       ...(process.env as Record<string, string>),
@@ -58,13 +58,15 @@ describe('start-up and shutdown', () => {
       KAFKA_TOPIC_PREFIX: prefix,
       LOG_LEVEL: 'info', // each service's "listening" line names the Node.js it runs on
     };
-    const base = 3300 + Math.floor(Math.random() * 500) * 4;
+    const base = 3300 + Math.floor(Math.random() * 400) * 5;
     services.forEach((name, i) => {
       const url = new URL(testDatabaseUrl());
       url.pathname = `/${prefix}_${name}`.toLowerCase();
       env[`${name.toUpperCase()}_DATABASE_URL`] = url.toString();
       env[`${name.toUpperCase()}_PORT`] = String(base + i);
     });
+    // The operator console starts too, told the four services' ports.
+    env.CONSOLE_PORT = String(base + 4);
     const start = spawn(process.execPath, ['scripts/start.js'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     start.stdout.on('data', (c: Buffer) => (output += c.toString()));
@@ -99,8 +101,13 @@ describe('start-up and shutdown', () => {
         expect(response.status).toBe(200);
         expect(await response.json()).toMatchObject({ service: services[i], status: 'ready' });
       }
+      expect(output).toContain(`console       http://127.0.0.1:${base + 4}  (operator console, in the browser)`);
+      const consoleHealth = await fetch(`http://127.0.0.1:${base + 4}/health`);
+      expect(await consoleHealth.json()).toMatchObject({ service: 'console', status: 'ready' });
+      // Through the console, the intake started here answers: it was given the ports above.
+      expect((await fetch(`http://127.0.0.1:${base + 4}/api/intake/health`)).status).toBe(200);
       const children = descendants(start.pid!);
-      expect(children.length).toBeGreaterThanOrEqual(4);
+      expect(children.length).toBeGreaterThanOrEqual(5);
       const exitCode = await new Promise<number | null>((resolve) => {
         start.once('exit', (code) => resolve(code));
         start.kill('SIGINT');
@@ -115,5 +122,6 @@ describe('start-up and shutdown', () => {
       for (const name of services) await admin.query(`DROP DATABASE IF EXISTS "${`${prefix}_${name}`.toLowerCase()}" WITH (FORCE)`);
       await admin.end();
     }
-  });
+    // Its own wait for readiness is 150 s: Jest's default 120 s would cut it short on a busy machine.
+  }, 180_000);
 });

@@ -9,6 +9,7 @@ const { spawnSync } = require('node:child_process');
 const { SERVICES, serviceCommand, repoRoot } = require('./services');
 
 for (const service of SERVICES) {
+  if (service.database === false) continue;
   const { command, args, env } = serviceCommand(service.name);
   const migrateEntry = args[args.length - 1].replace(/main\.js$/, 'migrate.js');
   const result = spawnSync(command, [...args.slice(0, -1), migrateEntry], { cwd: repoRoot, stdio: 'inherit', env: { ...process.env, ...env } });

@@ -1,4 +1,4 @@
-// The four services and how to run their compiled entry points; shared by start.js, the e2e tests and the benches.
+// The four services, the operator console, and how to run their compiled entry points; shared by start.js, the e2e tests and the benches.
 'use strict';
 
 const { createServer } = require('node:net');
@@ -19,7 +19,22 @@ const SERVICES = [
     nodeArgs: ['--max-old-space-size=192', '--max-semi-space-size=4'],
   },
   { name: 'inventory', portSetting: 'INVENTORY_PORT', defaultPort: 3004 },
+  // The operator console (ADR 0010): the browser app and a host that forwards /api/<service>/… to the four
+  // above. No database, so no migrations; it is told the four services' addresses (consoleUpstreamEnv).
+  { name: 'console', portSetting: 'CONSOLE_PORT', defaultPort: 3005, database: false, title: 'operator console, in the browser' },
 ];
+
+/** The console's settings naming each service's address, from a function giving a service's base URL. */
+function consoleUpstreamEnv(urlOf) {
+  const env = {};
+  for (const s of SERVICES) if (s.database !== false) env[`CONSOLE_${s.name.toUpperCase()}_URL`] = urlOf(s.name);
+  return env;
+}
+
+/** node arguments that build the console's browser app into dist/services/console/app (after tsc). */
+function consoleAppBuild() {
+  return { command: process.execPath, args: [path.join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--config', 'services/console/app/vite.config.mjs'] };
+}
 
 /** node arguments that run a compiled service with the @smi/* aliases resolved inside dist/. */
 function serviceCommand(name) {
@@ -61,4 +76,4 @@ function freePort() {
   });
 }
 
-module.exports = { SERVICES, serviceCommand, waitForHealth, freePort, repoRoot };
+module.exports = { SERVICES, serviceCommand, waitForHealth, freePort, repoRoot, consoleUpstreamEnv, consoleAppBuild };

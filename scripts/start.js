@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm start`: Kafka, the databases and all four services, in the foreground. Ctrl-C stops everything
+// `npm start`: Kafka, the databases, all four services and the operator console, in the foreground. Ctrl-C stops everything
 // this command started, and leaves alone a broker that was already running.
 'use strict';
 
@@ -8,7 +8,7 @@ require('./require-supported-node');
 const { spawn, spawnSync } = require('node:child_process');
 const { startBroker, stopBroker } = require('../infra/kafka/broker');
 const { checkPostgres } = require('../infra/postgres/postgres');
-const { SERVICES, serviceCommand, waitForHealth, repoRoot } = require('./services');
+const { SERVICES, serviceCommand, waitForHealth, repoRoot, consoleUpstreamEnv, consoleAppBuild } = require('./services');
 
 const children = new Map();
 let broker;
@@ -29,9 +29,18 @@ async function main() {
     say('compiling (tsc -p tsconfig.build.json)');
     const build = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: repoRoot, stdio: 'inherit' });
     if (build.status !== 0) throw new Error('compilation failed');
+    say('building the operator console (vite build)');
+    const app = consoleAppBuild();
+    const appBuild = spawnSync(app.command, app.args, { cwd: repoRoot, stdio: 'inherit' });
+    if (appBuild.status !== 0) throw new Error('the console app did not build');
   }
 
-  const env = { ...process.env, KAFKA_BROKERS: process.env.KAFKA_BROKERS || broker.brokers.join(',') };
+  const host = process.env.HTTP_HOST && process.env.HTTP_HOST !== '0.0.0.0' ? process.env.HTTP_HOST : '127.0.0.1';
+  const urlOf = (name) => {
+    const s = SERVICES.find((candidate) => candidate.name === name);
+    return `http://${host}:${process.env[s.portSetting] || s.defaultPort}`;
+  };
+  const env = { ...process.env, KAFKA_BROKERS: process.env.KAFKA_BROKERS || broker.brokers.join(','), ...consoleUpstreamEnv(urlOf) };
   for (const service of SERVICES) {
     const { command, args, env: extra } = serviceCommand(service.name);
     const child = spawn(command, args, { cwd: repoRoot, env: { ...env, ...extra }, stdio: ['ignore', 'inherit', 'inherit'] });
@@ -45,7 +54,6 @@ async function main() {
     });
   }
 
-  const host = process.env.HTTP_HOST && process.env.HTTP_HOST !== '0.0.0.0' ? process.env.HTTP_HOST : '127.0.0.1';
   await Promise.all(
     SERVICES.map((s) => {
       const port = process.env[s.portSetting] || s.defaultPort;
@@ -55,7 +63,7 @@ async function main() {
   say('all services ready:');
   for (const s of SERVICES) {
     const port = process.env[s.portSetting] || s.defaultPort;
-    say(`  ${s.name.padEnd(13)} http://${host}:${port}  (OpenAPI: http://${host}:${port}/docs)`);
+    say(`  ${s.name.padEnd(13)} http://${host}:${port}  (${s.title ?? `OpenAPI: http://${host}:${port}/docs`})`);
   }
   say('Ctrl-C stops everything');
 }

@@ -25,9 +25,11 @@ function run(label, args) {
 }
 
 run('type-check', [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.json', '--noEmit']);
+run('type-check the console app', [bin('typescript', 'bin/tsc'), '-p', 'services/console/app/tsconfig.json']);
 run('lint', [bin('eslint', 'bin/eslint.js'), '.']);
 run('import rules', [bin('dependency-cruiser', 'bin/dependency-cruise.mjs'), 'services', 'libs', 'contracts', 'e2e', 'bench', '--config', '.dependency-cruiser.cjs']);
 run('compile', [bin('typescript', 'bin/tsc'), '-p', 'tsconfig.build.json']);
+run('build the console app', [bin('vite', 'bin/vite.js'), 'build', '--config', 'services/console/app/vite.config.mjs']);
 
 const report = path.join(os.tmpdir(), `smi-jest-${process.pid}.json`);
 const jestArgs = [bin('jest', 'bin/jest.js'), '--json', `--outputFile=${report}`, ...process.argv.slice(2)];

@@ -5,8 +5,9 @@ import { Client } from 'pg';
 
 // Plain JS shared with `npm start`, so e2e runs the services exactly as users do.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const { SERVICES, serviceCommand, waitForHealth, freePort, repoRoot } = require('../../scripts/services.js') as {
+const { SERVICES, serviceCommand, waitForHealth, freePort, repoRoot, consoleUpstreamEnv } = require('../../scripts/services.js') as {
   SERVICES: Array<{ name: string; portSetting: string }>;
+  consoleUpstreamEnv(urlOf: (name: ServiceName) => string): Record<string, string>;
   serviceCommand(name: string): { command: string; args: string[]; env: Record<string, string> };
   waitForHealth(url: string, timeoutMs: number, isAlive?: () => boolean): Promise<unknown>;
   freePort(): Promise<number>;
@@ -14,12 +15,17 @@ const { SERVICES, serviceCommand, waitForHealth, freePort, repoRoot } = require(
 };
 
 export type ServiceName = 'intake' | 'verification' | 'publication' | 'inventory';
+/** The operator console's host: no database, forwards to the services started here. */
+export type ProcessName = ServiceName | 'console';
+
+/** Where the console sends a service this system did not start: a port nothing listens on. */
+const NOWHERE = 'http://127.0.0.1:9';
 
 interface RunningService {
-  name: ServiceName;
+  name: ProcessName;
   url: string;
   process: ChildProcess;
-  databaseName: string;
+  databaseName: string | null;
   output: string[];
 }
 
@@ -28,7 +34,7 @@ interface RunningService {
  * database, all sharing the real broker under a topic prefix no other run uses.
  */
 export class TestSystem {
-  private readonly services = new Map<ServiceName, RunningService>();
+  private readonly services = new Map<ProcessName, RunningService>();
   readonly topicPrefix = uniqueName('e2e');
   private readonly settings = loadConfig(CommonSettings, {});
 
@@ -36,11 +42,24 @@ export class TestSystem {
     await Promise.all(names.map((name) => this.startOne(name, extraEnv)));
   }
 
+  /**
+   * The operator console, forwarding to the services started so far (any other to a port nothing listens on,
+   * so the console meets an unreachable service as it would in production).
+   */
+  async startConsole(extraEnv: Record<string, string> = {}): Promise<void> {
+    const upstreams = consoleUpstreamEnv((name) => this.services.get(name)?.url ?? NOWHERE);
+    await this.launch('console', null, { ...upstreams, ...extraEnv });
+  }
+
   private async startOne(name: ServiceName, extraEnv: Record<string, string>): Promise<void> {
-    const port = await freePort();
     const databaseName = `${this.topicPrefix}_${name}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
     const databaseUrl = new URL(testDatabaseUrl());
     databaseUrl.pathname = `/${databaseName}`;
+    await this.launch(name, databaseName, { [`${name.toUpperCase()}_DATABASE_URL`]: databaseUrl.toString(), ...extraEnv });
+  }
+
+  private async launch(name: ProcessName, databaseName: string | null, extraEnv: Record<string, string>): Promise<void> {
+    const port = await freePort();
     const spec = SERVICES.find((s) => s.name === name)!;
     const { command, args, env } = serviceCommand(name);
     const child = spawn(command, args, {
@@ -54,7 +73,6 @@ export class TestSystem {
         KAFKA_BROKERS: testKafkaBrokers().join(','),
         KAFKA_TOPIC_PREFIX: this.topicPrefix,
         DATABASE_URL: testDatabaseUrl(),
-        [`${name.toUpperCase()}_DATABASE_URL`]: databaseUrl.toString(),
         [spec.portSetting]: String(port),
         ...extraEnv,
       },
@@ -75,7 +93,7 @@ export class TestSystem {
     }
   }
 
-  url(name: ServiceName): string {
+  url(name: ProcessName): string {
     const service = this.services.get(name);
     if (!service) throw new Error(`${name} was not started`);
     return service.url;
@@ -90,7 +108,7 @@ export class TestSystem {
     return url.toString();
   }
 
-  logs(name: ServiceName): string {
+  logs(name: ProcessName): string {
     return this.services.get(name)?.output.join('') ?? '';
   }
 
@@ -116,7 +134,7 @@ export class TestSystem {
     const admin = new Client({ connectionString: testDatabaseUrl() });
     await admin.connect();
     try {
-      for (const service of this.services.values()) await admin.query(`DROP DATABASE IF EXISTS "${service.databaseName}" WITH (FORCE)`);
+      for (const service of this.services.values()) if (service.databaseName !== null) await admin.query(`DROP DATABASE IF EXISTS "${service.databaseName}" WITH (FORCE)`);
     } finally {
       await admin.end();
     }
