@@ -37,6 +37,18 @@ export interface ClusterInfo {
   controller: number | null;
 }
 
+/** Where one consumer group stands on one partition. Offsets are 64-bit, hence strings. */
+export interface PartitionLag {
+  topic: string;
+  partition: number;
+  /** The next offset the group will read; null when the group has committed nothing on this partition. */
+  committed: string | null;
+  /** The offset the next record written will get (the high watermark). */
+  end: string;
+  /** Records the group has still to read: end - committed, or every record kept when nothing was committed. */
+  lag: string;
+}
+
 const DEFAULT_PARTITIONS = 3;
 /** Broker answers meaning it no longer knows where this producer's sequence stands; only a new producer id helps. */
 const PRODUCER_STATE_LOST = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH']);
@@ -151,6 +163,29 @@ export class KafkaClient {
       clearTimeout(timer);
       await admin.disconnect().catch(() => undefined);
     }
+  }
+
+  /** Committed offset against the high watermark of every partition of `topics` for one group, sorted by topic and partition. */
+  async consumerGroupLag(groupId: string, topics: string[]): Promise<PartitionLag[]> {
+    if (topics.length === 0) return [];
+    return this.withAdmin(async (admin) => {
+      const [committed, ends] = await Promise.all([
+        whileTopicsSettle(() => admin.fetchOffsets({ groupId, topics })),
+        Promise.all(topics.map(async (topic) => ({ topic, partitions: await whileTopicsSettle(() => admin.fetchTopicOffsets(topic)) }))),
+      ]);
+      const result: PartitionLag[] = [];
+      for (const { topic, partitions } of ends) {
+        const group = committed.find((c) => c.topic === topic)?.partitions ?? [];
+        for (const p of partitions) {
+          const raw = group.find((g) => g.partition === p.partition)?.offset;
+          // kafkajs reports "-1" for a partition the group has never committed on.
+          const at = raw === undefined || raw === '-1' ? null : raw;
+          const lag = BigInt(p.high) - BigInt(at ?? p.low);
+          result.push({ topic, partition: p.partition, committed: at, end: p.high, lag: (lag < 0n ? 0n : lag).toString() });
+        }
+      }
+      return result.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
+    });
   }
 
   /** Lower-level port for `@smi/consumer`; services should use its `EventConsumer` instead. */

@@ -5,14 +5,32 @@ import { DataSource } from 'typeorm';
 import { ResolvedTopics } from './platform-options';
 import { KAFKA_CLIENT, TOPICS } from './tokens';
 
+/** One consumer group this service runs, for operators (lag per group). */
+export interface HostedGroup {
+  consumer: string;
+  groupId: string;
+  topics: string[];
+}
+
 /** What every hosted consumer takes from the platform, injected as one: the Kafka client, the database, the topic names. */
 @Injectable()
 export class ConsumerPlatform {
+  private readonly groups = new Map<string, HostedGroup>();
+
   constructor(
     @Inject(KAFKA_CLIENT) readonly kafka: KafkaClient,
     readonly dataSource: DataSource,
     @Inject(TOPICS) readonly topics: ResolvedTopics,
   ) {}
+
+  /** Each host says which group it runs, so `GET /ops/consumers` reports this service's groups and no others. */
+  register(group: HostedGroup): void {
+    this.groups.set(group.groupId, { ...group, topics: [...group.topics] });
+  }
+
+  hostedGroups(): HostedGroup[] {
+    return [...this.groups.values()];
+  }
 }
 
 /** What a hosted consumer says itself; its consumer group is its name under the topic prefix (see ConsumerHost). */
@@ -40,7 +58,9 @@ export abstract class ConsumerHost implements OnApplicationBootstrap, OnApplicat
     const { kafka, dataSource } = this.platform;
     await kafka.ensureTopics(options.topics.map((name) => ({ name, partitions: 6, retentionMs: -1 })));
     // Prefixed like the topics, so deployments (and test runs) that share a broker never share a group.
-    this.consumer = new EventConsumer({ ...options, groupId: this.topics.name(options.name), kafka, dataSource });
+    const groupId = this.topics.name(options.name);
+    this.platform.register({ consumer: options.name, groupId, topics: options.topics });
+    this.consumer = new EventConsumer({ ...options, groupId, kafka, dataSource });
     await this.consumer.start();
     this.logger.log({ msg: 'consumer started', consumer: options.name, topics: options.topics });
   }
