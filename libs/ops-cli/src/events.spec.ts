@@ -110,6 +110,10 @@ describe('formatHistory and renderTable', () => {
     expect(text.split('\n')[0]).toBe(`Stream ${DEVICE} on inventory as of 2026-12-05 10:00:00.000 UTC: version 1, 1 event`);
     expect(text).toMatch(/\n1\s+2026-12-05 09:00:00\.000\s+ServiceRequestRefused\s+90-B3.*\s+REQ-1\s+E3 not yours$/);
     expect(formatHistory('intake', { streamId: 's', asOf: null, version: 0, events: [] })).toBe('Stream s on intake: version 0, 0 events\nNo events.');
+    // The inventory records the Service Request's RequestID beside the HTTP request id: the REQUEST column prefers it.
+    const withRequestId = event('2', '2026-12-05T09:00:00.000Z', 'EsmeVariantCorrected', { from: 'A', to: 'B' });
+    withRequestId.metadata = { ...withRequestId.metadata!, requestId: 'U:D:7' };
+    expect(formatHistory('inventory', { streamId: DEVICE, asOf: null, version: 2, events: [withRequestId] })).toMatch(/\s+U:D:7\s+esmeVariant A → B$/);
   });
 
   it('keeps a cell with a newline on its row', () => {

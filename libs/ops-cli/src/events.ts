@@ -11,7 +11,12 @@ export interface AuditEvent {
   schemaVersion: number;
   recordedAt: string;
   data: unknown;
-  metadata: { actor?: { userId: string; partyId: string; partyType: string; roles: string[] }; correlationId?: string; [key: string]: unknown } | null;
+  metadata: {
+    actor?: { userId: string; partyId: string; partyType: string; roles: string[] };
+    correlationId?: string;
+    requestId?: string;
+    [key: string]: unknown;
+  } | null;
 }
 
 export interface TraceEntry {
@@ -30,6 +35,11 @@ export interface TraceEntry {
 
 export interface Trace {
   correlationId: string;
+  /**
+   * The other correlation ids the request is known by: a Service Request sent over HTTP is recorded under the HTTP
+   * request id, and its RequestID names the stream of its answer (`service-request-<RequestID>`).
+   */
+  alsoKnownAs: string[];
   /** How many events each service holds for the request: every service answered, or there is no trace at all. */
   services: Record<ServiceName, { url: string; events: number }>;
   events: TraceEntry[];
@@ -79,12 +89,21 @@ function show(value: unknown): string {
  * events; on the same millisecond the pipeline's order (intake … inventory) and then the store position decide,
  * so the order is the same on every run.
  */
-export function mergeTrace(correlationId: string, answers: Array<{ service: ServiceName; url: string; events: AuditEvent[] }>): Trace {
+export function mergeTrace(
+  correlationId: string,
+  answers: Array<{ service: ServiceName; url: string; events: AuditEvent[] }>,
+  alsoKnownAs: string[] = [],
+): Trace {
   const services = Object.fromEntries(SERVICE_NAMES.map((s) => [s, { url: '', events: 0 }])) as Trace['services'];
   const events: TraceEntry[] = [];
+  // The same event can be found under two of the request's ids; it is listed once.
+  const seen = new Set<string>();
   for (const { service, url, events: recorded } of answers) {
-    services[service] = { url, events: recorded.length };
+    services[service].url = url;
     for (const event of recorded) {
+      if (seen.has(`${service} ${event.eventId}`)) continue;
+      seen.add(`${service} ${event.eventId}`);
+      services[service].events += 1;
       events.push({
         service,
         position: event.position,
@@ -108,12 +127,13 @@ export function mergeTrace(correlationId: string, answers: Array<{ service: Serv
     const position = BigInt(a.position) - BigInt(b.position);
     return position < 0n ? -1 : position > 0n ? 1 : 0;
   });
-  return { correlationId, services, events };
+  return { correlationId, alsoKnownAs, services, events };
 }
 
 export function formatTrace(trace: Trace): string {
   const counts = SERVICE_NAMES.map((s) => `${s} ${trace.services[s].events}`).join(', ');
-  const heading = `Request ${trace.correlationId}: ${trace.events.length} event${trace.events.length === 1 ? '' : 's'} (${counts})`;
+  const aliases = trace.alsoKnownAs.length ? ` (HTTP request ${trace.alsoKnownAs.join(', ')})` : '';
+  const heading = `Request ${trace.correlationId}${aliases}: ${trace.events.length} event${trace.events.length === 1 ? '' : 's'} (${counts})`;
   if (trace.events.length === 0) return `${heading}\nNo service recorded an event for it.`;
   const table = renderTable(
     ['TIME (UTC)', 'SERVICE', 'STREAM', 'TYPE', 'ACTOR', 'CHANGE', 'ANSWER'],
@@ -129,13 +149,19 @@ export interface StreamHistory {
   events: AuditEvent[];
 }
 
+/** The Service Request's RequestID where the event records one (the inventory does), else the correlation id. */
+export function requestOf(event: Pick<AuditEvent, 'metadata'>): string {
+  const requestId = event.metadata?.requestId;
+  return typeof requestId === 'string' && requestId ? requestId : (event.metadata?.correlationId ?? '');
+}
+
 export function formatHistory(service: ServiceName, history: StreamHistory): string {
   const when = history.asOf ? ` as of ${readableTime(history.asOf)} UTC` : '';
   const heading = `Stream ${history.streamId} on ${service}${when}: version ${history.version}, ${history.events.length} event${history.events.length === 1 ? '' : 's'}`;
   if (history.events.length === 0) return `${heading}\nNo events${history.asOf ? ' up to that instant' : ''}.`;
   const table = renderTable(
     ['VERSION', 'TIME (UTC)', 'TYPE', 'ACTOR', 'REQUEST', 'CHANGE', 'ANSWER'],
-    history.events.map((e) => [String(e.streamVersion), readableTime(e.recordedAt), e.type, actorOf(e), e.metadata?.correlationId ?? '', changeOf(e), answerOf(e)]),
+    history.events.map((e) => [String(e.streamVersion), readableTime(e.recordedAt), e.type, actorOf(e), requestOf(e), changeOf(e), answerOf(e)]),
   );
   return `${heading}\n\n${table}`;
 }

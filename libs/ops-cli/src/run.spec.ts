@@ -37,46 +37,58 @@ const json = (body: unknown, status = 200) => () => new Response(JSON.stringify(
 const URLS = { intake: 'http://127.0.0.1:3001', verification: 'http://127.0.0.1:3002', publication: 'http://127.0.0.1:3003', inventory: 'http://127.0.0.1:3004' };
 const actor = { userId: '90-B3-D5-1F-30-01-00-01', partyId: 'SUPPLIER-A', partyType: 'supplier', roles: ['IS'] };
 
-function correlations(id: string, inventoryEvents: unknown[]) {
+function correlations(id: string, events: Partial<Record<'inventory' | 'publication', unknown[]>>, answerStream: unknown[] = []) {
   const path = `/audit/correlations/${encodeURIComponent(id)}`;
   return {
     [`GET ${URLS.intake}${path}`]: json({ correlationId: id, events: [] }),
     [`GET ${URLS.verification}${path}`]: json({ correlationId: id, events: [] }),
-    [`GET ${URLS.publication}${path}`]: json({ correlationId: id, events: [] }),
-    [`GET ${URLS.inventory}${path}`]: json({ correlationId: id, events: inventoryEvents }),
+    [`GET ${URLS.publication}${path}`]: json({ correlationId: id, events: events.publication ?? [] }),
+    [`GET ${URLS.inventory}${path}`]: json({ correlationId: id, events: events.inventory ?? [] }),
+    [`GET ${URLS.inventory}/audit/streams/${encodeURIComponent(`service-request-${id}`)}`]: json({ streamId: `service-request-${id}`, asOf: null, version: answerStream.length, events: answerStream }),
   };
 }
 
 const ID = '90-B3-D5-1F-30-01-00-01:00-DB-12-34-56-78-90-A0:7';
-const sr84 = [
-  {
-    position: '8', streamId: `service-request-${ID}`, streamVersion: 1, eventId: 'b', type: 'ServiceRequestAnswered', schemaVersion: 1,
-    recordedAt: '2026-12-05T09:00:00.010Z', data: { responseCode: 'I0', message: 'ESME Variant corrected from A to B' }, metadata: { actor, correlationId: ID },
-  },
-  {
-    position: '7', streamId: 'device-00-DB-12-34-56-78-90-A0', streamVersion: 3, eventId: 'a', type: 'EsmeVariantCorrected', schemaVersion: 1,
-    recordedAt: '2026-12-05T09:00:00.010Z', data: { from: 'A', to: 'B' }, metadata: { actor, correlationId: ID },
-  },
-];
+// An SR8.4 sent over HTTP: recorded under its HTTP request id, found from the RequestID through its answer's stream.
+const HTTP_ID = 'req-5f0c';
+const answered = {
+  position: '8', streamId: `service-request-${ID}`, streamVersion: 1, eventId: 'b', type: 'ServiceRequestAnswered', schemaVersion: 1,
+  recordedAt: '2026-12-05T09:00:00.010Z', data: { responseCode: 'I0', message: 'ESME Variant corrected from A to B' }, metadata: { actor, correlationId: HTTP_ID },
+};
+const corrected = {
+  position: '7', streamId: 'device-00-DB-12-34-56-78-90-A0', streamVersion: 3, eventId: 'a', type: 'EsmeVariantCorrected', schemaVersion: 1,
+  recordedAt: '2026-12-05T09:00:00.010Z', data: { from: 'A', to: 'B' }, metadata: { actor, correlationId: HTTP_ID },
+};
+const copy = { ...corrected, position: '40', streamId: 'inventory-device-00-DB-12-34-56-78-90-A0', eventId: 'a', recordedAt: '2026-12-05T09:00:00.300Z' };
+const sr84 = [answered, corrected];
 
 describe('runOps', () => {
-  it('trace --json prints one JSON document with the merged, ordered events', async () => {
-    const { run, calls } = harness(correlations(ID, sr84));
+  it('trace --json prints one JSON document with the merged, ordered events, following a RequestID to its HTTP request id', async () => {
+    const { run, calls } = harness({ ...correlations(ID, {}, [answered]), ...correlations(HTTP_ID, { inventory: sr84, publication: [copy] }) });
     const { code, out, err } = await run(['trace', ID, '--json']);
     expect({ code, err }).toEqual({ code: 0, err: '' });
     const document = JSON.parse(out);
     expect(document.correlationId).toBe(ID);
+    expect(document.alsoKnownAs).toEqual([HTTP_ID]);
     expect(document.services.inventory).toEqual({ url: URLS.inventory, events: 2 });
-    expect(document.events.map((e: { type: string; actor: string; answer: string }) => [e.type, e.actor, e.answer])).toEqual([
-      ['EsmeVariantCorrected', '90-B3-D5-1F-30-01-00-01 (SUPPLIER-A supplier)', ''],
-      ['ServiceRequestAnswered', '90-B3-D5-1F-30-01-00-01 (SUPPLIER-A supplier)', 'I0 ESME Variant corrected from A to B'],
+    expect(document.events.map((e: { service: string; type: string; actor: string; answer: string }) => [e.service, e.type, e.actor, e.answer])).toEqual([
+      ['inventory', 'EsmeVariantCorrected', '90-B3-D5-1F-30-01-00-01 (SUPPLIER-A supplier)', ''],
+      ['inventory', 'ServiceRequestAnswered', '90-B3-D5-1F-30-01-00-01 (SUPPLIER-A supplier)', 'I0 ESME Variant corrected from A to B'],
+      ['publication', 'EsmeVariantCorrected', '90-B3-D5-1F-30-01-00-01 (SUPPLIER-A supplier)', ''],
     ]);
     // The RequestID has colons: it travels in the path encoded.
     expect(calls).toContain(`GET ${URLS.inventory}/audit/correlations/${encodeURIComponent(ID)}`);
   });
 
+  it('trace lists an event found under both ids once', async () => {
+    const { run } = harness({ ...correlations(ID, { inventory: [answered] }, [answered]), ...correlations(HTTP_ID, { inventory: sr84 }) });
+    const { code, out } = await run(['trace', ID]);
+    expect(code).toBe(0);
+    expect(out.split('\n')[0]).toBe(`Request ${ID} (HTTP request ${HTTP_ID}): 2 events (intake 0, verification 0, publication 0, inventory 2)`);
+  });
+
   it('trace fails as a whole, in one line, when a service is unreachable: no partial trace', async () => {
-    const routes = correlations(ID, sr84);
+    const routes = correlations(ID, { inventory: sr84 });
     delete routes[`GET ${URLS.inventory}/audit/correlations/${encodeURIComponent(ID)}`];
     const { run } = harness(routes);
     const { code, out, err } = await run(['trace', ID]);

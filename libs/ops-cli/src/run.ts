@@ -54,10 +54,21 @@ async function execute(command: Exclude<OpsCommand, { kind: 'help' }>, settings:
   const enc = encodeURIComponent;
   switch (command.kind) {
     case 'trace': {
-      const answers = await everyService(http, SERVICE_NAMES, (service) =>
-        http.get<{ events: AuditEvent[] }>(service, `/audit/correlations/${enc(command.id)}`).then((body) => ({ service, url: http.url(service), events: body.events })),
-      );
-      const trace = mergeTrace(command.id, answers);
+      const correlated = (id: string) => (service: ServiceName) =>
+        http.get<{ events: AuditEvent[] }>(service, `/audit/correlations/${enc(id)}`).then((body) => ({ service, url: http.url(service), events: body.events }));
+      // A RequestID also names the stream of its answer on the inventory; a request that came over HTTP is
+      // recorded under its HTTP request id, which that stream's events carry: trace those too.
+      const first = await everyService(http, SERVICE_NAMES, async (service) => {
+        const [answer, answerStream] = await Promise.all([
+          correlated(command.id)(service),
+          service === 'inventory' ? http.get<StreamHistory>(service, `/audit/streams/${enc(`service-request-${command.id}`)}`) : undefined,
+        ]);
+        return { answer, correlationIds: answerStream?.events.map((e) => e.metadata?.correlationId) ?? [] };
+      });
+      const answers = first.map((f) => f.answer);
+      const aliases = [...new Set(first.flatMap((f) => f.correlationIds).filter((c): c is string => !!c && c !== command.id))];
+      for (const alias of aliases) answers.push(...(await everyService(http, SERVICE_NAMES, correlated(alias))));
+      const trace = mergeTrace(command.id, answers, aliases);
       print(() => formatTrace(trace), trace);
       return 0;
     }
