@@ -151,7 +151,7 @@ async function rebuild(command: Extract<OpsCommand, { kind: 'rebuild' }>, settin
           throw new OpsFailure(`${service}: the rebuild of ${projection} into ${table} ended without switching to it (reads use ${progress.table ?? 'no table'}); see GET /ops/projections`);
         }
         const result = { service, projection, table, processed: progress.processed };
-        io.stdout.write(`${settings.json ? JSON.stringify(result, null, 2) : `${projection} on ${service} rebuilt into ${table} from ${progress.processed} events; reads now use it.`}\n`);
+        io.stdout.write(`${settings.json ? JSON.stringify(result, null, 2) : `${projection} on ${service} rebuilt into ${table} from ${progress.processed} event${progress.processed === 1 ? '' : 's'}; reads now use it.`}\n`);
         return 0;
       }
       if (Date.now() > deadline) {
