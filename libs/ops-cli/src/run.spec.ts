@@ -33,6 +33,14 @@ function harness(routes: Record<string, (init: RequestInit) => Response | Promis
   return { run, calls };
 }
 
+function harnessFetch(routes: Record<string, () => Response>): typeof fetch {
+  return (async (input: string | URL | Request, init: RequestInit = {}) => {
+    const route = routes[`${init.method ?? 'GET'} ${String(input)}`];
+    if (!route) throw new Error(`unexpected ${init.method ?? 'GET'} ${String(input)}`);
+    return route();
+  }) as typeof fetch;
+}
+
 const json = (body: unknown, status = 200) => () => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 const URLS = { intake: 'http://127.0.0.1:3001', verification: 'http://127.0.0.1:3002', publication: 'http://127.0.0.1:3003', inventory: 'http://127.0.0.1:3004' };
 const actor = { userId: '90-B3-D5-1F-30-01-00-01', partyId: 'SUPPLIER-A', partyType: 'supplier', roles: ['IS'] };
@@ -148,6 +156,29 @@ describe('runOps', () => {
       'overview on intake rebuilt into overview_2 from 10 events; reads now use it.',
       '',
     ]);
+  });
+
+  it('rebuild draws a progress bar on a terminal, and only the result goes to stdout', async () => {
+    const progress = [
+      { rebuilding: true, table: 'overview_2', processed: 3, total: 10, percent: 30 },
+      { rebuilding: false, table: 'overview_2', processed: 10, total: 10, percent: 100 },
+    ];
+    const path = `${URLS.intake}/ops/projections/overview/rebuild`;
+    const terminal = Object.assign(new PassThrough(), { isTTY: true, columns: 100 });
+    let drawn = '';
+    terminal.on('data', (chunk: Buffer) => (drawn += chunk.toString()));
+    let out = '';
+    const code = await runOps(['rebuild', 'intake', 'overview'], {
+      env: { SMI_TOKEN: 'tok' },
+      stdout: { write: (text: string) => (out += text) },
+      stderr: terminal,
+      fetch: harnessFetch({ [`POST ${path}`]: json({ rebuilding: 'overview_2' }, 202), [`GET ${path}`]: () => json(progress.shift())() }),
+      pollMs: 1,
+    });
+    expect(code).toBe(0);
+    expect(out).toBe('overview on intake rebuilt into overview_2 from 10 events; reads now use it.\n');
+    expect(drawn).toContain('intake overview [');
+    expect(drawn).toContain('100% | 10/10 events');
   });
 
   it('rebuild fails with the reason when the rebuild ends on another table', async () => {
