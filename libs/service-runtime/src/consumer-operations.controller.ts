@@ -13,7 +13,7 @@ import {
   ServiceUnavailableException,
   UnprocessableEntityException,
 } from '@nestjs/common';
-import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiParam, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Actor, Authorize, CurrentActor } from '@smi/auth';
 import { DeadLetterAlreadyReplayedError, DeadLetterNotFoundError, DeadLetterNotReplayableError, DeadLetterStore } from '@smi/consumer';
 import type { MessageProducer } from '@smi/kafka';
@@ -44,8 +44,8 @@ export class ConsumerOperationsController {
   @Get('dead-letters')
   @Authorize({ partyTypes: ['dcc'] })
   @ApiOperation({ summary: "Messages this service's consumers could not apply, newest first, with whether and when they were replayed" })
-  @ApiQuery({ name: 'limit', required: false, description: `At most this many (1-${MAX_LIMIT}, default ${DEFAULT_LIMIT})` })
-  @ApiQuery({ name: 'pending', required: false, description: 'true: only those not replayed yet' })
+  @ApiQuery({ name: 'limit', required: false, example: '100', description: `At most this many (1-${MAX_LIMIT}, default ${DEFAULT_LIMIT})` })
+  @ApiQuery({ name: 'pending', required: false, example: 'true', description: 'true: only those not replayed yet' })
   async list(@Query('limit') limit?: string, @Query('pending') pending?: string) {
     const deadLetters = await this.deadLetters.list({ limit: parseLimit(limit), pendingOnly: parsePending(pending) });
     return { service: this.serviceName, deadLetters };
@@ -54,6 +54,7 @@ export class ConsumerOperationsController {
   @Get('dead-letters/:id')
   @Authorize({ partyTypes: ['dcc'] })
   @ApiOperation({ summary: 'One dead letter with its message (key, value, headers as received) and error' })
+  @ApiParam({ name: 'id', example: '17', description: 'A dead letter id from GET /ops/dead-letters' })
   async show(@Param('id') id: string) {
     try {
       return await this.deadLetters.show(parseId(id));
@@ -66,6 +67,7 @@ export class ConsumerOperationsController {
   @HttpCode(200)
   @Authorize({ partyTypes: ['dcc'], roles: ['operator'] })
   @ApiOperation({ summary: 'Produce the message back to its source topic with its key and headers; refused (409) once replayed' })
+  @ApiParam({ name: 'id', example: '17', description: 'A dead letter id from GET /ops/dead-letters' })
   async replay(@Param('id') id: string, @CurrentActor() actor: Actor) {
     const deadLetterId = parseId(id);
     try {
