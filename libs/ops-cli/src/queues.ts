@@ -101,9 +101,13 @@ export function formatLag(reports: LagReport[]): string {
       r.consumers.reduce((sum, g) => sum + BigInt(g.lag), 0n).toString(),
     ]),
   );
-  const partitions = reports.flatMap((r) =>
-    r.consumers.flatMap((g) => g.partitions.map((p) => [r.service, g.consumer, p.topic, String(p.partition), p.committed ?? 'none', p.end, p.lag])),
-  );
-  if (partitions.length === 0) return `${summary}\n\nNo consumer groups.`;
-  return `${summary}\n\n${renderTable(['SERVICE', 'CONSUMER', 'TOPIC', 'PARTITION', 'COMMITTED', 'END', 'LAG'], partitions)}`;
+  const all = reports.flatMap((r) => r.consumers.flatMap((g) => g.partitions.map((p) => ({ service: r.service, consumer: g.consumer, ...p }))));
+  if (all.length === 0) return `${summary}\n\nNo consumer groups.`;
+  // A partition nothing was ever written to says nothing about lag; six of them per topic would hide the ones that do.
+  const written = all.filter((p) => p.end !== '0' || p.committed !== null);
+  const hidden = all.length - written.length;
+  const note = hidden > 0 ? `\n(${hidden} empty partition${hidden === 1 ? '' : 's'} not shown; --json lists them)` : '';
+  if (written.length === 0) return `${summary}\n\nNothing written to any consumed partition yet.${note}`;
+  const rows = written.map((p) => [p.service, p.consumer, p.topic, String(p.partition), p.committed ?? 'none', p.end, p.lag]);
+  return `${summary}\n\n${renderTable(['SERVICE', 'CONSUMER', 'TOPIC', 'PARTITION', 'COMMITTED', 'END', 'LAG'], rows)}${note}`;
 }

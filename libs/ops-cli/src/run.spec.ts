@@ -193,7 +193,15 @@ describe('runOps', () => {
   });
 
   it('lag --json reports every service asked for', async () => {
-    const group = { consumer: 'service-requests', groupId: 'p.service-requests', lag: '2', partitions: [{ topic: 'p.inventory.service-requests', partition: 0, committed: '3', end: '5', lag: '2' }] };
+    const group = {
+      consumer: 'service-requests',
+      groupId: 'p.service-requests',
+      lag: '2',
+      partitions: [
+        { topic: 'p.inventory.service-requests', partition: 0, committed: '3', end: '5', lag: '2' },
+        { topic: 'p.inventory.service-requests', partition: 1, committed: null, end: '0', lag: '0' },
+      ],
+    };
     const { run } = harness({
       [`GET ${URLS.intake}/ops/relay`]: json({ running: true, active: true, idle: true, backlog: 0 }),
       [`GET ${URLS.intake}/ops/consumers`]: json({ service: 'intake', groups: [] }),
@@ -213,7 +221,7 @@ describe('runOps', () => {
       [`GET ${URLS.inventory}/ops/consumers`]: json({ service: 'inventory', groups: [group] }),
     }).run(['lag', 'inventory']);
     expect(human.out).toMatch(/^SERVICE\s+RELAY\s+BACKLOG\s+GROUPS\s+CONSUMER LAG\ninventory\s+active, publishing\s+4\s+1\s+2\n/);
-    expect(human.out).toMatch(/inventory\s+service-requests\s+p\.inventory\.service-requests\s+0\s+3\s+5\s+2\n$/);
+    expect(human.out).toMatch(/inventory\s+service-requests\s+p\.inventory\.service-requests\s+0\s+3\s+5\s+2\n\(1 empty partition not shown; --json lists them\)\n$/);
   });
 
   it('dlq replay --all replays the pending ones oldest first and reports a refusal without stopping', async () => {
