@@ -245,8 +245,10 @@ export class EventConsumer {
       );
       if (claimed.length === 0) return false; // applied meanwhile by another member after a rebalance
       await manager.query(
-        `INSERT INTO consumer_dead_letters (consumer, topic, partition, "offset", message_id, error) VALUES ($1, $2, $3, $4, $5, $6)`,
-        [name, message.topic, message.partition, message.offset, id, `${type}: ${text}`],
+        `INSERT INTO consumer_dead_letters (consumer, topic, partition, "offset", message_id, error, message_key, message_value, message_headers)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        // The message as received, so an operator can replay it from here (see DeadLetterStore).
+        [name, message.topic, message.partition, message.offset, id, `${type}: ${text}`, message.key, message.value ?? Buffer.alloc(0), JSON.stringify(message.headers)],
       );
       await producer.send(this.dlqTopic(message.topic), [
         {

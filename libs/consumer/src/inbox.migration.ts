@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { DeadLetterReplay1790000000100 } from './dead-letter-replay.migration';
 
 /**
  * The inbox remembers which messages each consumer has applied, in the same database and transaction as the
@@ -38,4 +39,4 @@ export class CreateInboxTable1730000000100 implements MigrationInterface {
 }
 
 /** Add to a service's DataSource `migrations` next to its own. */
-export const CONSUMER_MIGRATIONS = [CreateInboxTable1730000000100];
+export const CONSUMER_MIGRATIONS = [CreateInboxTable1730000000100, DeadLetterReplay1790000000100];

@@ -2,5 +2,5 @@
 // replaced (kafkajs is in maintenance mode) without touching them.
 export { topicName, type KafkaSettings, type KafkaLogLevel } from './settings';
 export type { OutgoingMessage, IncomingMessage } from './messages';
-export { KafkaClient, partitionLag, type PartitionLag, type MessageProducer, type TopicMessages, type TopicSpec, type ClusterInfo } from './kafka-client';
+export { KafkaClient, partitionLag, type MessageProducer, type TopicMessages, type TopicSpec, type ClusterInfo, type PartitionLag } from './kafka-client';
 export type { GroupConsumer, GroupConsumerSettings, PartitionBatch, PartitionBatchHandler } from './group-consumer';

@@ -37,11 +37,16 @@ export interface ClusterInfo {
   controller: number | null;
 }
 
-/** How far one consumer group is behind on one partition: the messages it has still to read. */
+/** Where one consumer group stands on one partition. Offsets are 64-bit, hence strings. */
 export interface PartitionLag {
   topic: string;
   partition: number;
-  lag: number;
+  /** The next offset the group will read; null when the group has committed nothing on this partition. */
+  committed: string | null;
+  /** The offset the next record written will get (the high watermark). */
+  end: string;
+  /** Records the group has still to read: end - committed, or every record kept when nothing was committed. */
+  lag: string;
 }
 
 const DEFAULT_PARTITIONS = 3;
@@ -160,22 +165,25 @@ export class KafkaClient {
     }
   }
 
-  /**
-   * The group's lag on every partition of `topics`: the end offset less the group's committed offset, or less the
-   * earliest offset still held when the group has committed nothing there (our consumers start from the beginning).
-   */
-  async consumerLag(groupId: string, topics: string[]): Promise<PartitionLag[]> {
+  /** Committed offset against the high watermark of every partition of `topics` for one group, sorted by topic and partition. */
+  async consumerGroupLag(groupId: string, topics: string[]): Promise<PartitionLag[]> {
+    if (topics.length === 0) return [];
     return this.withAdmin(async (admin) => {
-      const committed = await admin.fetchOffsets({ groupId, topics });
-      const lags: PartitionLag[] = [];
-      for (const { topic, partitions } of committed) {
-        const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p]));
-        for (const { partition, offset } of partitions) {
-          const end = ends.get(partition);
-          if (end) lags.push({ topic, partition, lag: partitionLag(offset, end.low, end.high) });
+      const [committed, ends] = await Promise.all([
+        whileTopicsSettle(() => admin.fetchOffsets({ groupId, topics })),
+        Promise.all(topics.map(async (topic) => ({ topic, partitions: await whileTopicsSettle(() => admin.fetchTopicOffsets(topic)) }))),
+      ]);
+      const result: PartitionLag[] = [];
+      for (const { topic, partitions } of ends) {
+        const group = committed.find((c) => c.topic === topic)?.partitions ?? [];
+        for (const p of partitions) {
+          const raw = group.find((g) => g.partition === p.partition)?.offset;
+          // kafkajs reports "-1" for a partition the group has never committed on.
+          const at = raw === undefined || raw === '-1' ? null : raw;
+          result.push({ topic, partition: p.partition, committed: at, end: p.high, lag: partitionLag(raw ?? '-1', p.low, p.high).toString() });
         }
       }
-      return lags;
+      return result.sort((a, b) => a.topic.localeCompare(b.topic) || a.partition - b.partition);
     });
   }
 
@@ -204,10 +212,10 @@ export class KafkaClient {
 }
 
 /** Offsets as Kafka gives them (strings; `-1` for no commit): messages from the committed one, or the earliest held, to the end. */
-export function partitionLag(committed: string, low: string, high: string): number {
+export function partitionLag(committed: string, low: string, high: string): bigint {
   const from = BigInt(committed) < 0n ? BigInt(low) : BigInt(committed) > BigInt(low) ? BigInt(committed) : BigInt(low);
   const lag = BigInt(high) - from;
-  return lag > 0n ? Number(lag) : 0;
+  return lag > 0n ? lag : 0n;
 }
 
 const LEADER_WAIT_MS = 30_000;

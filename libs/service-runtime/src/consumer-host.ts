@@ -5,9 +5,9 @@ import { DataSource } from 'typeorm';
 import { ResolvedTopics } from './platform-options';
 import { KAFKA_CLIENT, TOPICS } from './tokens';
 
-/** A consumer as the platform's metrics see it: its group, its topics and its counters. */
-export interface RunningConsumer {
-  name: string;
+/** One consumer this service runs: its group and topics (`GET /ops/consumers`, lag metrics) and its counters (metrics). */
+export interface HostedGroup {
+  consumer: string;
   groupId: string;
   topics: string[];
   stats(): ConsumerStats;
@@ -16,14 +16,22 @@ export interface RunningConsumer {
 /** What every hosted consumer takes from the platform, injected as one: the Kafka client, the database, the topic names. */
 @Injectable()
 export class ConsumerPlatform {
-  /** The consumers started on this instance, for their lag and dead-letter metrics (platform-metrics.ts). */
-  readonly running: RunningConsumer[] = [];
+  private readonly groups = new Map<string, HostedGroup>();
 
   constructor(
     @Inject(KAFKA_CLIENT) readonly kafka: KafkaClient,
     readonly dataSource: DataSource,
     @Inject(TOPICS) readonly topics: ResolvedTopics,
   ) {}
+
+  /** Each host says which group it runs, so `GET /ops/consumers` and the metrics report this service's groups and no others. */
+  register(group: HostedGroup): void {
+    this.groups.set(group.groupId, { ...group, topics: [...group.topics] });
+  }
+
+  hostedGroups(): HostedGroup[] {
+    return [...this.groups.values()];
+  }
 }
 
 /** What a hosted consumer says itself; its consumer group is its name under the topic prefix (see ConsumerHost). */
@@ -54,8 +62,8 @@ export abstract class ConsumerHost implements OnApplicationBootstrap, OnApplicat
     const groupId = this.topics.name(options.name);
     const consumer = new EventConsumer({ ...options, groupId, kafka, dataSource });
     this.consumer = consumer;
+    this.platform.register({ consumer: options.name, groupId, topics: options.topics, stats: () => consumer.stats() });
     await consumer.start();
-    this.platform.running.push({ name: options.name, groupId, topics: options.topics, stats: () => consumer.stats() });
     this.logger.log({ msg: 'consumer started', consumer: options.name, topics: options.topics });
   }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nest
 import { KafkaClient, PartitionLag } from '@smi/kafka';
 import { BatchObservableCallback, metricsMeter, Observable } from '@smi/telemetry';
 import { DataSource } from 'typeorm';
-import { ConsumerPlatform, RunningConsumer } from './consumer-host';
+import { ConsumerPlatform, HostedGroup } from './consumer-host';
 import { PlatformLifecycle } from './platform-lifecycle';
 import { KAFKA_CLIENT, SERVICE_NAME } from './tokens';
 
@@ -85,7 +85,7 @@ export class PlatformMetrics implements OnModuleInit, OnModuleDestroy {
     });
     this.observeWith(
       async (result) => {
-        for (const row of await this.lag()) result.observe(lag, row.lag, { consumer: row.consumer, topic: row.topic, partition: String(row.partition) });
+        for (const row of await this.lag()) result.observe(lag, Number(row.lag), { consumer: row.consumer, topic: row.topic, partition: String(row.partition) });
       },
       [lag],
     );
@@ -99,10 +99,10 @@ export class PlatformMetrics implements OnModuleInit, OnModuleDestroy {
     });
     this.observeWith(
       async (result) => {
-        for (const consumer of this.consumers.running) {
+        for (const consumer of this.consumers.hostedGroups()) {
           const stats = consumer.stats();
-          result.observe(processed, stats.processed, { consumer: consumer.name });
-          result.observe(deadLettered, stats.deadLettered, { consumer: consumer.name });
+          result.observe(processed, stats.processed, { consumer: consumer.consumer });
+          result.observe(deadLettered, stats.deadLettered, { consumer: consumer.consumer });
         }
         for (const row of await this.deadLettersHeld()) result.observe(held, row.count, { consumer: row.consumer, topic: row.topic });
       },
@@ -122,12 +122,12 @@ export class PlatformMetrics implements OnModuleInit, OnModuleDestroy {
 
   private async readLag(): Promise<Array<PartitionLag & { consumer: string }>> {
     const all = await Promise.all(
-      this.consumers.running.map(async (consumer: RunningConsumer) => {
+      this.consumers.hostedGroups().map(async (consumer: HostedGroup) => {
         try {
-          return (await this.kafka.consumerLag(consumer.groupId, consumer.topics)).map((row) => ({ ...row, consumer: consumer.name }));
+          return (await this.kafka.consumerGroupLag(consumer.groupId, consumer.topics)).map((row) => ({ ...row, consumer: consumer.consumer }));
         } catch (error) {
           // One group's failure leaves its series out of the scrape; the others are still served.
-          this.logger.warn({ msg: 'consumer lag not read', consumer: consumer.name, error: (error as Error).message });
+          this.logger.warn({ msg: 'consumer lag not read', consumer: consumer.consumer, error: (error as Error).message });
           return [];
         }
       }),
@@ -141,13 +141,13 @@ export class PlatformMetrics implements OnModuleInit, OnModuleDestroy {
    */
   private async deadLettersHeld(): Promise<Array<{ consumer: string; topic: string; count: number }>> {
     const rows: Array<{ consumer: string; topic: string; count: number }> = await this.dataSource.query(
-      `SELECT consumer, topic, count(*)::int AS count FROM consumer_dead_letters GROUP BY consumer, topic`,
+      `SELECT consumer, topic, count(*)::int AS count FROM consumer_dead_letters WHERE replayed_at IS NULL GROUP BY consumer, topic`,
     );
     const byKey = new Map(rows.map((row) => [`${row.consumer}\u0000${row.topic}`, row]));
-    for (const consumer of this.consumers.running) {
+    for (const consumer of this.consumers.hostedGroups()) {
       for (const topic of consumer.topics) {
-        const key = `${consumer.name}\u0000${topic}`;
-        if (!byKey.has(key)) byKey.set(key, { consumer: consumer.name, topic, count: 0 });
+        const key = `${consumer.consumer}\u0000${topic}`;
+        if (!byKey.has(key)) byKey.set(key, { consumer: consumer.consumer, topic, count: 0 });
       }
     }
     return [...byKey.values()];

@@ -9,6 +9,7 @@ import { OUTBOX_RELAY_MIGRATIONS } from '@smi/outbox-relay';
 import { PROJECTION_MIGRATIONS } from '@smi/projections';
 import { DataSource } from 'typeorm';
 import { ConsumerPlatform } from './consumer-host';
+import { ConsumerOperationsController } from './consumer-operations.controller';
 import { DomainErrorFilter } from './domain-error.filter';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
@@ -90,7 +91,7 @@ export class ServicePlatformModule {
         }),
         AuthModule.forRoot(jwtVerifierOptionsFrom(settings)),
       ],
-      controllers: [HealthController, OperationsController, MetricsController],
+      controllers: [HealthController, OperationsController, ConsumerOperationsController, MetricsController],
       providers,
       exports: [SERVICE_NAME, SERVICE_SETTINGS, TOPICS, KAFKA_CLIENT, MESSAGE_PRODUCER, EVENT_STORE, PlatformLifecycle, ConsumerPlatform],
     };
