@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Actor } from '@smi/auth';
+import { DomainError } from '@smi/decider';
 import { handleCommand, PostgresEventStore, RecordedEvent } from '@smi/event-store';
 import { EVENT_STORE, SERVICE_SETTINGS } from '@smi/service-runtime';
 import { randomUUID } from 'node:crypto';
@@ -45,6 +46,7 @@ export class WebhookSubscriptions {
     const [{ count }]: Array<{ count: number }> = await this.dataSource.query(`SELECT count(*)::int AS count FROM webhook_subscriptions WHERE party_id = $1 AND active`, [
       actor.partyId,
     ]);
+    await this.refuseWithheld(actor, subscriptionId, input.events);
     const secret = newWebhookSecret();
     const { newState } = await handleCommand(this.dataSource, {
       store: this.store,
@@ -69,6 +71,21 @@ export class WebhookSubscriptions {
     });
     if (newState.status !== 'active') throw new Error('a new subscription is active');
     return { id: subscriptionId, url: newState.url, events: newState.events, active: true, subscribedAt: newState.subscribedAt, unsubscribedAt: null, secret };
+  }
+
+  /**
+   * A webhook whose deliveries would all be withheld from this party now (`mayReceive`: a network party DCC has not
+   * added, for the change feed) is refused as the read endpoint it mirrors refuses the party, rather than accepted and
+   * left silent. Party types the webhook is not for at all are the decider's to refuse.
+   */
+  private async refuseWithheld(actor: Actor, subscriptionId: string, names: string[]): Promise<void> {
+    for (const spec of this.catalogue.events) {
+      if (!names.includes(spec.name) || !spec.partyTypes.includes(actor.partyType) || !spec.mayReceive) continue;
+      if (!(await spec.mayReceive(this.dataSource.manager, { subscriptionId, partyId: actor.partyId, partyType: actor.partyType }))) {
+        const reason = `party ${actor.partyId} may not receive ${spec.name} now`;
+        throw new DomainError('FORBIDDEN_WEBHOOK_EVENTS', `events: ${reason}`, { field: 'events', reason, refused: [spec.name] });
+      }
+    }
   }
 
   async unsubscribe(actor: Actor, subscriptionId: string, correlationId: string): Promise<void> {
