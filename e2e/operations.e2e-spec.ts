@@ -98,8 +98,9 @@ describe('operations and audit endpoints', () => {
     expect(readErrors).toEqual([]);
     expect(reads.length).toBeGreaterThan(0);
     const status = (await call('GET', `${intake}/ops/projections`, dcc)).body as Array<{ projection: string; activeTable: string }>;
-    // Intake's async read models: the overview, and the data-request fulfilment reaction (its view of unreadable events).
-    expect(status.map((s) => s.projection).sort()).toEqual(['registry_overview', 'submission_fulfilment']);
+    // Intake's async read models: the overview, and the reactions (their views of unreadable events): data-request
+    // fulfilment and the webhooks' outbox.
+    expect(status.map((s) => s.projection).sort()).toEqual(['registry_overview', 'submission_fulfilment', 'webhook_outbox']);
     expect(status).toContainEqual(expect.objectContaining({ projection: 'registry_overview', activeTable: 'registry_overview_v2' }));
   });
 

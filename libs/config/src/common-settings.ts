@@ -1,4 +1,4 @@
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
@@ -56,6 +56,44 @@ export class CommonSettings {
   @Min(1)
   @Max(200)
   DATABASE_POOL_SIZE = 10;
+
+  /** Webhooks (@smi/webhooks, docs/adr/0009-webhooks.md): attempts before a delivery is dead-lettered. */
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  WEBHOOK_MAX_ATTEMPTS = 8;
+
+  /** How long one delivery attempt may take, connection to last byte of the answer. */
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  WEBHOOK_ATTEMPT_TIMEOUT_MS = 10_000;
+
+  /** The wait after the first failure; it doubles with each failure (with jitter) up to WEBHOOK_BACKOFF_MAX_MS. */
+  @IsInt()
+  @Min(1)
+  @Max(3_600_000)
+  WEBHOOK_BACKOFF_BASE_MS = 10_000;
+
+  @IsInt()
+  @Min(1)
+  @Max(86_400_000)
+  WEBHOOK_BACKOFF_MAX_MS = 3_600_000;
+
+  /** How often the dispatching instance looks for due deliveries and new feed entries. */
+  @IsInt()
+  @Min(10)
+  @Max(600_000)
+  WEBHOOK_DISPATCH_INTERVAL_MS = 1_000;
+
+  /** Lets a subscriber's URL be plain http to a loopback address (tests, a local receiver); never in production. */
+  @IsBoolean()
+  WEBHOOK_ALLOW_LOOPBACK_HTTP = false;
+
+  @IsInt()
+  @Min(1)
+  @Max(1_000)
+  WEBHOOK_MAX_SUBSCRIPTIONS_PER_PARTY = 10;
 }
 
 

@@ -33,6 +33,12 @@ export interface AsyncProjectionRunnerOptions {
   /** Longest sleep between reads when no append notification arrives. */
   pollIntervalMs?: number;
   logger?: Logger;
+  /**
+   * Batches applied at once across all read models (default: half the DataSource's pool, at least 1). A batch holds
+   * its transaction's connection while `readAll` takes a second from the same pool, so as many batches in flight as
+   * the pool has free connections wait on each other for ever: publication's ninth loop (a webhook reaction) did so.
+   */
+  maxConcurrentBatches?: number;
 }
 
 export interface RebuildProgress {
@@ -95,6 +101,7 @@ export class AsyncProjectionRunner {
   private readonly driving = new Map<string, number>();
   private readonly drivers = new Set<Promise<unknown>>();
   private readonly reportedNewer = new Set<string>();
+  private readonly batchSlots: Slots;
 
   constructor(private readonly options: AsyncProjectionRunnerOptions) {
     for (const projection of options.projections) {
@@ -104,6 +111,8 @@ export class AsyncProjectionRunner {
     }
     this.batchSize = options.batchSize ?? 500;
     this.pollIntervalMs = options.pollIntervalMs ?? 1000;
+    const poolSize = (options.dataSource.options as { poolSize?: number }).poolSize ?? 10;
+    this.batchSlots = new Slots(options.maxConcurrentBatches ?? Math.max(1, Math.floor(poolSize / 2)));
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new Error('batchSize must be a positive integer');
   }
 
@@ -304,6 +313,10 @@ export class AsyncProjectionRunner {
    * previous holder committed.
    */
   private applyBatch(projection: Projection, table: string): Promise<BatchOutcome> {
+    return this.batchSlots.run(() => this.applyBatchNow(projection, table));
+  }
+
+  private applyBatchNow(projection: Projection, table: string): Promise<BatchOutcome> {
     return this.options.dataSource.transaction(async (manager): Promise<BatchOutcome> => {
       if (!(await tryTransactionLock(manager, tableLockKey(projection.name, table)))) return { kind: 'busy' };
       const state = await loadState(manager, projection.name);
@@ -461,7 +474,7 @@ export class AsyncProjectionRunner {
    * False when another instance switched or the rebuild was abandoned meanwhile.
    */
   private async switchTo(projection: Projection, target: string): Promise<boolean> {
-    const switched = await this.options.dataSource.transaction(async (manager) => {
+    const switched = await this.batchSlots.run(() => this.options.dataSource.transaction(async (manager) => {
       await manager.query(`SET LOCAL lock_timeout = '${SWITCH_LOCK_TIMEOUT}'`);
       await transactionLock(manager, projectionLockKey(projection.name));
       const state = await loadState(manager, projection.name);
@@ -479,7 +492,7 @@ export class AsyncProjectionRunner {
       await markSwitched(manager, projection.name, target, projection.version);
       const { processed } = await loadCheckpoint(manager, projection.name, target);
       return { old, view, processed, total: state.rebuildTotal ?? 0, startedAt: state.rebuildStartedAt };
-    });
+    }));
     if (!switched) return false;
     this.options.logger?.info('projection rebuild complete; view switched to the new table', {
       projection: projection.name,
@@ -527,4 +540,27 @@ function isLockTimeout(error: unknown): boolean {
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** At most `size` tasks at once, the others queued in arrival order. */
+class Slots {
+  private free: number;
+  private readonly waiting: Array<() => void> = [];
+
+  constructor(size: number) {
+    if (!Number.isInteger(size) || size < 1) throw new Error('maxConcurrentBatches must be a positive integer');
+    this.free = size;
+  }
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.free > 0) this.free--;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.free++;
+    }
+  }
 }

@@ -4,3 +4,4 @@ export { givenEvents, GivenEvent, ProjectedRow } from './projection-given-events
 export { zipArchive, xlsxArchive, xlsxBombs, ZipEntry } from './zip-archive';
 export { startNestTestApp, NestTestApp } from './nest-test-app';
 export { mintTestToken, TestTokenClaims, TokenSettings } from './test-token';
+export { WebhookReceiver, ReceivedWebhook, ReceiverBehaviour, closedPort } from './webhook-receiver';

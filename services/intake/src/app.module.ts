@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServicePlatformModule } from '@smi/service-runtime';
+import { isWebhookEvent, WebhooksModule } from '@smi/webhooks';
 import { INTAKE_MIGRATIONS } from './migrations';
 import { DataRequestsModule } from './data-requests/data-requests.module';
 import { FixesModule } from './fixes/fixes.module';
@@ -10,6 +11,7 @@ import { registryOverviewProjection } from './parties/registry-overview.projecti
 import { ReportsModule } from './reports/reports.module';
 import { intakeDatabaseUrl, IntakeSettings } from './settings';
 import { SubmissionsModule } from './submissions/submissions.module';
+import { INTAKE_WEBHOOKS } from './webhooks/intake-webhooks';
 
 @Module({})
 export class AppModule {
@@ -23,6 +25,8 @@ export class AppModule {
           databaseUrl: intakeDatabaseUrl(settings),
           migrations: INTAKE_MIGRATIONS,
           topics: { events: 'intake.events' },
+          // Subscriptions to intake's webhooks are its own bookkeeping, not events for other services.
+          publishedEvents: (event) => !isWebhookEvent(event),
           projections: [registryOverviewProjection],
         }),
         PartiesModule,
@@ -32,6 +36,7 @@ export class AppModule {
         ReportsModule,
         FixesModule,
         DataRequestsModule.register({ overdueCheckIntervalMs: settings.INTAKE_OVERDUE_CHECK_INTERVAL_MS }),
+        WebhooksModule.register(INTAKE_WEBHOOKS),
       ],
     };
   }

@@ -4,6 +4,7 @@ import { CreateItemsReadModel1732000000000 } from './items/items.migration';
 import { CreatePartiesReadModel1731000000000 } from './parties/parties.migration';
 import { CreateReportsReadModel1733000000100 } from './reports/reports.migration';
 import { CreateSubmissionsReadModel1732000000001 } from './submissions/record/submissions.migration';
+import { WEBHOOK_MIGRATIONS } from '@smi/webhooks';
 
 /** This service's own schema changes, in order; the platform's shared tables come first. */
 export const INTAKE_MIGRATIONS: Array<new () => unknown> = [
@@ -13,4 +14,5 @@ export const INTAKE_MIGRATIONS: Array<new () => unknown> = [
   CreateReportsReadModel1733000000100,
   CreateFixesReadModel1733000000200,
   CreateDataRequestsReadModel1733000000300,
+  ...WEBHOOK_MIGRATIONS,
 ];

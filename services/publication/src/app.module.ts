@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServicePlatformModule } from '@smi/service-runtime';
+import { isWebhookEvent, WebhooksModule } from '@smi/webhooks';
 import { EnglandAndWalesBankHolidays } from '@smi/working-days';
 import { AccessModule } from './access';
 import { AffectedDevicesModule } from './affected-devices';
@@ -13,6 +14,7 @@ import { PUBLICATION_PROJECTIONS } from './projections';
 import { Clock, ReleasesModule, SYSTEM_CLOCK } from './releases';
 import { publicationDatabaseUrl, PublicationSettings } from './settings';
 import { isVerificationCopy, VerificationFeedModule } from './verification-feed';
+import { PUBLICATION_WEBHOOKS } from './webhooks/publication-webhooks';
 
 /** What a test may replace in the running service; production passes nothing. */
 export interface AppOptions {
@@ -33,7 +35,8 @@ export class AppModule {
           migrations: PUBLICATION_MIGRATIONS,
           topics: { events: 'publication.events', others: ['verification.events', 'inventory.events', 'intake.events'] },
           // Verification's, the inventory's and intake's events are kept here for the projections to rebuild from; they are theirs to publish.
-          publishedEvents: (event) => !isVerificationCopy(event) && !isInventoryCopy(event) && !isIntakeCopy(event),
+          // Webhook subscriptions are publication's own bookkeeping.
+          publishedEvents: (event) => !isVerificationCopy(event) && !isInventoryCopy(event) && !isIntakeCopy(event) && !isWebhookEvent(event),
           projections: PUBLICATION_PROJECTIONS,
         }),
         VerificationFeedModule,
@@ -52,6 +55,7 @@ export class AppModule {
           exportPageRows: settings.PUBLICATION_EXPORT_PAGE_ROWS,
           catchUpMs: settings.PUBLICATION_RELEASE_CATCH_UP_MS,
         }),
+        WebhooksModule.register(PUBLICATION_WEBHOOKS),
       ],
     };
   }

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServicePlatformModule } from '@smi/service-runtime';
+import { isWebhookEvent, WebhooksModule } from '@smi/webhooks';
 import { CalendarModule, Clock } from './calendar/calendar';
 import { CaseActionsModule } from './case-actions/case-actions.module';
 import { CaseQueueModule } from './case-queue/case-queue.module';
@@ -12,6 +13,7 @@ import { DashboardModule } from './dashboard/dashboard.module';
 import { VERIFICATION_MIGRATIONS } from './migrations';
 import { PartiesModule } from './parties/parties.module';
 import { verificationDatabaseUrl, VerificationSettings } from './settings';
+import { VERIFICATION_WEBHOOKS } from './webhooks/verification-webhooks';
 
 /** What a test may replace in the running service; production passes nothing. */
 export interface AppOptions {
@@ -31,6 +33,8 @@ export class AppModule {
           databaseUrl: verificationDatabaseUrl(settings),
           migrations: VERIFICATION_MIGRATIONS,
           topics: { events: 'verification.events', others: ['intake.events'] },
+          // Subscriptions to verification's webhooks are its own bookkeeping, not events for publication.
+          publishedEvents: (event) => !isWebhookEvent(event),
           projections: [caseStatsProjection],
         }),
         CalendarModule.register(options.clock),
@@ -45,6 +49,7 @@ export class AppModule {
         }),
         DashboardModule,
         CasesFromIntakeModule,
+        WebhooksModule.register(VERIFICATION_WEBHOOKS),
       ],
     };
   }

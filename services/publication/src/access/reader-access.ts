@@ -1,6 +1,6 @@
 import { ForbiddenException, Injectable } from '@nestjs/common';
 import { Actor } from '@smi/auth';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 /**
  * What a reader of the defects database sees (SECMP0137 R7): DCC everything, unverified and unfixed items
@@ -35,11 +35,13 @@ export class ReaderAccess {
     }
   }
 
-  private async networkPartyAdded(partyId: string): Promise<boolean> {
-    const rows: unknown[] = await this.dataSource.query(
-      `SELECT 1 FROM network_access_grants WHERE grant_key = ANY($1::text[]) LIMIT 1`,
-      [[`party:${partyId}`, 'all-network-parties']],
-    );
-    return rows.length > 0;
+  private networkPartyAdded(partyId: string): Promise<boolean> {
+    return networkPartyAdded(this.dataSource.manager, partyId);
   }
+}
+
+/** Whether DCC has added this network party (or let every network party in): also what the change-feed webhook checks. */
+export async function networkPartyAdded(manager: EntityManager, partyId: string): Promise<boolean> {
+  const rows: unknown[] = await manager.query(`SELECT 1 FROM network_access_grants WHERE grant_key = ANY($1::text[]) LIMIT 1`, [[`party:${partyId}`, 'all-network-parties']]);
+  return rows.length > 0;
 }

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { Actor } from '@smi/auth';
 import { DomainError } from '@smi/decider';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ReaderAccess } from '../access';
 import { FieldChange, PublishedFields, VersionChange } from '../defect-catalogue';
-import { ChangePage } from './changes.dto';
+import { ChangePage, ChangeView } from './changes.dto';
 
-interface FeedRow {
+export interface FeedRow {
   case_id: string;
   version: number;
   change: VersionChange;
@@ -32,23 +32,32 @@ export class ChangesHandler {
 
   async feed(actor: Actor, after: string | undefined, limit: number): Promise<ChangePage> {
     await this.access.audienceOf(actor);
-    const from = decodeFeedCursor(after);
-    // ORDER BY names the view's columns, not the text the SELECT list gives the same names: a bare name there means
-    // the output column, and as text position 10 sorts before 9 while the cursor compares them as numbers.
-    const rows: FeedRow[] = await this.dataSource.query(
-      `SELECT case_id, version, change, at, changes, fields, transaction_id::text AS transaction_id, position::text AS position
-         FROM published_item_versions v
-        WHERE ($1::xid8 IS NULL OR (v.transaction_id, v.position) > ($1::xid8, $2::bigint))
-        ORDER BY v.transaction_id, v.position
-        LIMIT $3`,
-      [from?.transactionId ?? null, from?.position ?? null, limit],
-    );
+    const rows = await readChanges(this.dataSource.manager, decodeFeedCursor(after), limit);
     const last = rows[rows.length - 1];
     return {
-      changes: rows.map((row) => ({ id: row.case_id, version: row.version, change: row.change, at: row.at.toISOString(), changes: row.changes, item: row.fields })),
+      changes: rows.map(changeView),
       nextCursor: last ? encodeFeedCursor(last.transaction_id, last.position) : (after ?? null),
     };
   }
+}
+
+/** The feed's rows after `from`, in feed order: what `GET /changes` pages through and the change-feed webhook tails. */
+export async function readChanges(manager: EntityManager, from: { transactionId: string; position: string } | undefined, limit: number): Promise<FeedRow[]> {
+  // ORDER BY names the view's columns, not the text the SELECT list gives the same names: a bare name there means
+  // the output column, and as text position 10 sorts before 9 while the cursor compares them as numbers.
+  return manager.query(
+    `SELECT case_id, version, change, at, changes, fields, transaction_id::text AS transaction_id, position::text AS position
+       FROM published_item_versions v
+      WHERE ($1::xid8 IS NULL OR (v.transaction_id, v.position) > ($1::xid8, $2::bigint))
+      ORDER BY v.transaction_id, v.position
+      LIMIT $3`,
+    [from?.transactionId ?? null, from?.position ?? null, limit],
+  );
+}
+
+/** One change as every reader of the feed sees it: the published fields only, never DCC's part of the item. */
+export function changeView(row: FeedRow): ChangeView {
+  return { id: row.case_id, version: row.version, change: row.change, at: row.at.toISOString(), changes: row.changes, item: row.fields };
 }
 
 /** `<transaction id>.<position>`: opaque to clients, checked as two bigints on the way back. */

@@ -64,9 +64,9 @@ describe('the change feed (real PostgreSQL)', () => {
 
     await waitFor(
       async () => {
-        const status = (await publication.call('GET', '/ops/projections', dcc)).body as Array<{ lag: number; lastError?: string }>;
+        const status = (await publication.call('GET', '/ops/projections', dcc)).body as Array<{ projection: string; lag: number; lastError?: string }>;
         if (status.some((s) => s.lastError)) throw new Error(`a projection failed: ${JSON.stringify(status)}`);
-        return status.length === PUBLICATION_PROJECTIONS.length && status.every((s) => s.lag === 0);
+        return PUBLICATION_PROJECTIONS.every((p) => status.some((s) => s.projection === p.name)) && status.every((s) => s.lag === 0);
       },
       30_000,
       'every read model to apply the copies',

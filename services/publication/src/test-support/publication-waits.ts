@@ -51,7 +51,7 @@ export async function publicationSettled(publication: PublicationTestApp, dccTok
       const status = await projections(publication, dccToken);
       if (status.some((s) => s.lastError)) return { failed: JSON.stringify(status) };
       if (feeds.some((feed) => counts[feed] !== expected[feed])) return false;
-      return status.length === PUBLICATION_PROJECTIONS.length && status.every((s) => s.lag === 0) && { failed: undefined };
+      return PUBLICATION_PROJECTIONS.every((p) => status.some((s) => s.projection === p.name)) && status.every((s) => s.lag === 0) && { failed: undefined };
     },
     30_000,
     'publication to copy and project every event sent',
