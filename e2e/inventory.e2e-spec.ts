@@ -1,3 +1,5 @@
+import { WebhookReceiver } from '@smi/testing';
+import { verifyWebhookSignature } from '@smi/webhooks';
 import { CHF_DETAILS, ESME_DETAILS, InventoryClient, PARTIES, PartyName } from './support/inventory';
 import { call, TestSystem } from './support/system';
 
@@ -21,6 +23,7 @@ interface HistoryEntry {
 describe('inventory: SR12.2, SR8.4 and Change of Supplier over HTTP', () => {
   const system = new TestSystem();
   const inventory = new InventoryClient(system);
+  let receiver: WebhookReceiver;
   let fixtures = 0;
 
   /**
@@ -56,11 +59,13 @@ describe('inventory: SR12.2, SR8.4 and Change of Supplier over HTTP', () => {
   }
 
   beforeAll(async () => {
-    await system.start(['inventory']);
+    receiver = await WebhookReceiver.start();
+    await system.start(['inventory'], { WEBHOOK_ALLOW_LOOPBACK_HTTP: 'true', WEBHOOK_DISPATCH_INTERVAL_MS: '100' });
   });
 
   afterAll(async () => {
     await system.stop();
+    await receiver?.stop();
   });
 
   it('a supplier pre-notifies a SMETS2 Comms Hub and an ESME (SR12.2): I0, status Pending', async () => {
@@ -369,10 +374,30 @@ describe('inventory: SR12.2, SR8.4 and Change of Supplier over HTTP', () => {
     };
     const dueAnywhere = async (party: PartyName) => ids((await inventory.as(party, 'GET', '/devices?variantCheck=due&limit=500')).body);
     expect(await due('supplierA')).toEqual([]);
+    // Each supplier subscribes to its variant checks; only the gaining one is to hear of this ESME's.
+    const hooks: Record<string, { id: string; secret: string }> = {};
+    for (const party of ['supplierA', 'supplierB', 'supplierC'] as const) {
+      const subscribed = await inventory.as(party, 'POST', '/webhooks', { url: receiver.url(`/${party}-${model}`), events: ['variant-check.due'] });
+      expect(subscribed.status).toBe(201);
+      hooks[party] = subscribed.body as { id: string; secret: string };
+    }
+    expect((await inventory.as('dsp', 'POST', '/webhooks', { url: receiver.url('/dsp'), events: ['variant-check.due'] })).status).toBe(403);
 
     await supplierChanged(ESME, 'supplierB');
     await supplierChanged(GSME, 'supplierB');
     expect(await due('supplierB')).toEqual([ESME]);
+
+    // The webhook: one signed delivery to SUPPLIER-B for the ESME (none for the GSME), nothing queued for the others.
+    const [told] = await receiver.waitFor(`/supplierB-${model}`, 1, 60_000);
+    expect(verifyWebhookSignature({ secret: hooks.supplierB.secret, body: told.body, timestamp: told.headers['x-smi-timestamp'] as string, signature: told.headers['x-smi-signature'] as string })).toBe(true);
+    expect(JSON.parse(told.body)).toMatchObject({ type: 'variant-check.due', subject: ESME, data: { deviceId: ESME, esmeVariant: 'A', checkBy: 'SR8.4' } });
+    expect(told.body).not.toContain('SUPPLIER-A');
+    for (const party of ['supplierA', 'supplierC'] as const) {
+      const log = await inventory.as(party, 'GET', `/webhooks/${hooks[party].id}/deliveries`);
+      expect(log.status).toBe(200);
+      expect((log.body as { deliveries: unknown[] }).deliveries).toEqual([]);
+    }
+    expect((await inventory.as('supplierC', 'GET', `/webhooks/${hooks.supplierB.id}/deliveries`)).status).toBe(404);
     expect(((await inventory.as('supplierB', 'GET', `/devices/${ESME}`)).body as { variantCheckDueBy: string | null }).variantCheckDueBy).toBe('SUPPLIER-B');
     expect(await due('supplierA')).toEqual([]);
     expect(await dueAnywhere('supplierA')).not.toContain(ESME);

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ServicePlatformModule } from '@smi/service-runtime';
+import { isWebhookEvent, WebhooksModule } from '@smi/webhooks';
 import { BulkCorrectionsModule } from './bulk-corrections/bulk-corrections.module';
 import { DspUpdatesModule } from './dsp-updates/dsp-updates.module';
 import { SmiReadModelModule } from './smi-read-model/smi-read-model.module';
@@ -8,6 +9,7 @@ import { ServiceRequestsModule } from './service-requests/service-requests.modul
 import { inventoryDatabaseUrl, InventorySettings } from './settings';
 import { INVENTORY_TOPICS, serviceResponseMessages } from './topics';
 import { VariantOutliersModule } from './variant-outliers/variant-outliers.module';
+import { INVENTORY_WEBHOOKS } from './webhooks/inventory-webhooks';
 
 @Module({})
 export class AppModule {
@@ -25,12 +27,15 @@ export class AppModule {
             others: [INVENTORY_TOPICS.serviceRequests, INVENTORY_TOPICS.serviceResponses, INVENTORY_TOPICS.deviceReports],
           },
           extraMessages: serviceResponseMessages,
+          // Subscriptions to the inventory's webhooks are its own bookkeeping, not events for other services.
+          publishedEvents: (event) => !isWebhookEvent(event),
         }),
         ServiceRequestsModule,
         DspUpdatesModule,
         SmiReadModelModule,
         BulkCorrectionsModule,
         VariantOutliersModule,
+        WebhooksModule.register(INVENTORY_WEBHOOKS),
       ],
     };
   }
