@@ -1,27 +1,9 @@
+// The shapes the services answer `GET /ops/dead-letters[/:id]` with: types only, so the CLI loads nothing of the consumer.
+import type { DeadLetter, DeadLetterSummary } from '@smi/consumer';
 import { readableTime, renderTable } from './table';
 import type { ServiceName } from './services';
 
-/** `GET /ops/dead-letters` rows (libs/consumer dead-letters.ts). */
-export interface DeadLetterSummary {
-  id: string;
-  consumer: string;
-  topic: string;
-  partition: number;
-  offset: string;
-  messageId: string;
-  error: string;
-  recordedAt: string;
-  replayable: boolean;
-  replayedAt: string | null;
-  replayedBy: { userId: string; partyId: string } | null;
-}
-
-export interface DeadLetter extends DeadLetterSummary {
-  key: string | null;
-  value: string | null;
-  valueEncoding: 'utf8' | 'base64' | null;
-  headers: Record<string, string> | null;
-}
+export type { DeadLetter, DeadLetterSummary };
 
 export function replayedText(d: Pick<DeadLetterSummary, 'replayedAt' | 'replayedBy' | 'replayable'>): string {
   if (d.replayedAt) return `${readableTime(d.replayedAt)} by ${d.replayedBy?.userId ?? 'unknown'}`;
