@@ -248,6 +248,10 @@ describe('operator console in a real browser', () => {
     }
     await expect(summary.textContent()).resolves.not.toContain('forbidden');
     await expect(verifier.locator('section[data-service=publication]').textContent()).resolves.toContain('published_items');
+    // Publication consumes verification's events, which the seeded cases put on the topic: its lag table lists them.
+    await expect(summary.textContent()).resolves.toMatch(/\d+ groups?, \d+ messages? behind/);
+    const publicationLag = verifier.locator('section[data-service=publication] [data-testid=consumer-lag]');
+    await expect(publicationLag.textContent()).resolves.toContain('verification.events');
     await shot(verifier, '11-health-and-lag-dcc');
 
     await supplier.goto(`${consoleUrl}/#/health`);

@@ -1,5 +1,5 @@
 import { call, Outcome, SERVICE_NAMES, ServiceName } from '../api';
-import { h, replaceChildren } from '../dom';
+import { Child, h, replaceChildren } from '../dom';
 import { loading, notice, problem, table, valueView } from '../render';
 
 interface Health {
@@ -13,7 +13,17 @@ interface ServiceReport {
   health: Outcome<Health>;
   relay: Outcome<unknown>;
   projections: Outcome<unknown>;
-  consumers: Outcome<unknown>;
+  consumers: Outcome<ConsumersReport>;
+}
+
+/** `GET /ops/consumers`: each consumer group of the service with its lag per partition (offsets are strings). */
+interface ConsumersReport {
+  groups: Array<{
+    consumer: string;
+    groupId: string;
+    lag: string;
+    partitions: Array<{ topic: string; partition: number; committed: string | null; end: string; lag: string }>;
+  }>;
 }
 
 /** A service's `/health` answers 503 with its checks when a dependency is down: that is a reading, not a failure. */
@@ -44,6 +54,39 @@ function projectionsText(body: unknown): string {
   return body.length === 0 ? 'none' : `${body.length} read model${body.length === 1 ? '' : 's'}, most behind by ${Math.max(0, ...lags)}`;
 }
 
+function consumersText(body: ConsumersReport): string {
+  const behind = body.groups.reduce((sum, g) => sum + BigInt(g.lag), 0n);
+  return `${body.groups.length} group${body.groups.length === 1 ? '' : 's'}, ${behind} message${behind === 1n ? '' : 's'} behind`;
+}
+
+/**
+ * One row per partition that has ever held a message, as `npm run ops -- lag` prints them: six partitions a topic,
+ * most of them empty in a quiet system, would bury the ones that matter.
+ */
+function consumersSection(outcome: Outcome<ConsumersReport>): Child[] {
+  if (outcome.kind !== 'ok') return section('Consumer lag', outcome, 'consumer lag', 'This service reports no consumer lag (GET /ops/consumers answered 404).');
+  const rows = outcome.body.groups.flatMap((g) => g.partitions.filter((p) => p.end !== '0').map((p) => ({ consumer: g.consumer, ...p })));
+  const hidden = outcome.body.groups.reduce((n, g) => n + g.partitions.length, 0) - rows.length;
+  return [
+    h('h3', {}, 'Consumer lag'),
+    outcome.body.groups.length === 0
+      ? h('p', { class: 'muted' }, 'This service runs no Kafka consumers.')
+      : table(
+          [
+            { label: 'Consumer', value: (r: (typeof rows)[number]) => r.consumer },
+            { label: 'Topic', value: (r) => r.topic },
+            { label: 'Partition', value: (r) => String(r.partition) },
+            { label: 'Committed', value: (r) => r.committed ?? '—' },
+            { label: 'End', value: (r) => r.end },
+            { label: 'Lag', value: (r) => r.lag },
+          ],
+          rows,
+          { 'data-testid': 'consumer-lag' },
+        ),
+    hidden > 0 ? h('p', { class: 'muted' }, `${hidden} partition${hidden === 1 ? '' : 's'} never written to, not shown.`) : null,
+  ];
+}
+
 function section(title: string, outcome: Outcome<unknown>, what: string, missing: string): HTMLElement[] {
   if (outcome.kind === 'ok') return [h('h3', {}, title), h('div', {}, valueView(outcome.body, 0))];
   if (outcome.kind === 'refused' && outcome.status === 404) return [h('h3', {}, title), h('p', { class: 'muted' }, missing)];
@@ -60,7 +103,7 @@ export async function healthPage(main: HTMLElement): Promise<void> {
         call<Health>(service, '/health'),
         call<unknown>(service, '/ops/relay'),
         call<unknown>(service, '/ops/projections'),
-        call<unknown>(service, '/ops/consumers'),
+        call<ConsumersReport>(service, '/ops/consumers'),
       ]);
       return { service, health, relay, projections, consumers };
     }),
@@ -75,7 +118,7 @@ export async function healthPage(main: HTMLElement): Promise<void> {
         { label: 'Checks', value: (r) => healthOf(r.health).detail },
         { label: 'Relay backlog', value: (r) => (r.relay.kind === 'ok' ? relayText(r.relay.body) : r.relay.kind) },
         { label: 'Read-model lag', value: (r) => (r.projections.kind === 'ok' ? projectionsText(r.projections.body) : r.projections.kind) },
-        { label: 'Consumers', value: (r) => (r.consumers.kind === 'ok' ? 'reported' : r.consumers.kind === 'refused' && r.consumers.status === 404 ? 'not available' : r.consumers.kind) },
+        { label: 'Consumer lag', value: (r) => (r.consumers.kind === 'ok' ? consumersText(r.consumers.body) : r.consumers.kind === 'refused' && r.consumers.status === 404 ? 'not available' : r.consumers.kind) },
       ],
       reports,
       { 'data-testid': 'health-summary' },
@@ -91,7 +134,7 @@ export async function healthPage(main: HTMLElement): Promise<void> {
           : [
               section('Outbox relay', r.relay, 'the relay status', 'This service reports no relay.'),
               section('Read models', r.projections, 'the read models', 'This service reports no read models.'),
-              section('Consumer lag', r.consumers, 'consumer lag', 'Consumer lag is not available from this service yet (GET /ops/consumers answered 404).'),
+              consumersSection(r.consumers),
             ],
       ),
     ),
