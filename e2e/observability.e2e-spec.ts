@@ -70,7 +70,7 @@ describe('observability: the alert rules and dashboard configuration pass promto
     const dashboard = JSON.parse(readFileSync(join(OBSERVABILITY, 'grafana-dashboard.json'), 'utf8')) as { panels: Array<{ targets?: Array<{ expr: string }> }> };
     const exprs = dashboard.panels.flatMap((panel) => (panel.targets ?? []).map((target) => target.expr));
     expect(exprs.length).toBeGreaterThan(15);
-    const names = exprs.flatMap((expr) => [...expr.matchAll(/\b(?:http_server|outbox_relay|kafka_consumer|inventory|intake|verification|publication)_[a-z_]+/g)].map((m) => m[0]));
+    const names = exprs.flatMap((expr) => [...expr.matchAll(/\b(?:http_server|outbox_relay|kafka_consumer|inventory|intake|verification|publication|webhook)_[a-z_]+/g)].map((m) => m[0]));
     const unknown = names.filter((name) => !EXPOSED_FAMILIES.some((family) => name === family || ['_bucket', '_count', '_sum'].some((suffix) => name === family + suffix)));
     expect(unknown).toEqual([]);
   });
@@ -96,6 +96,7 @@ const EXPOSED_FAMILIES = [
   'verification_party_responses_overdue',
   'publication_next_release_late_from_timestamp_seconds',
   'publication_releases_due_unreleased',
+  'webhook_deliveries',
 ];
 
 describe('observability: GET /metrics on the running services after real work', () => {
@@ -224,6 +225,8 @@ describe('observability: GET /metrics on the running services after real work', 
     for (const status of ['open', 'fulfilled', 'overdue']) expect(sample(all, 'intake_data_requests', { status })).toBe(0);
     expect(sample(all, 'outbox_relay_backlog_events')).toBe(0);
     expect(sample(all, 'outbox_relay_published_events_total')).toBeGreaterThanOrEqual(7);
+    // Nobody subscribed: the webhook deliveries are there, at 0, for the WebhookDeliveriesDead alert to watch.
+    for (const status of ['pending', 'dead']) expect(sample(all, 'webhook_deliveries', { status })).toBe(0);
   });
 
   it("verification: the 6 new cases queued, young, and no wait overdue; its consumer's lag", () => {

@@ -20,4 +20,4 @@ export { WEBHOOK_REACTION_NAME } from './webhook-reaction';
 export { DispatchReport, WebhookDispatcher } from './webhook-dispatcher';
 export { isWebhookEvent, WebhookSubscriptions } from './webhook-subscriptions';
 export { WebhooksModule } from './webhooks.module';
-export { CreateWebhooks1790000000000, WEBHOOK_MIGRATIONS } from './migrations';
+export { CreateWebhooks1790000000000, IndexDeadWebhookDeliveries1790000000200, WEBHOOK_MIGRATIONS } from './migrations';

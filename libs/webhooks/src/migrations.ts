@@ -69,4 +69,17 @@ export class CreateWebhooks1790000000000 implements MigrationInterface {
   }
 }
 
-export const WEBHOOK_MIGRATIONS: Array<new () => MigrationInterface> = [CreateWebhooks1790000000000];
+/** `webhook_deliveries{status="dead"}` is counted at every scrape: a partial index keeps that independent of the log's size. */
+export class IndexDeadWebhookDeliveries1790000000200 implements MigrationInterface {
+  name = 'IndexDeadWebhookDeliveries1790000000200';
+
+  async up(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`CREATE INDEX webhook_deliveries_dead ON webhook_deliveries (dead_at) WHERE status = 'dead'`);
+  }
+
+  async down(queryRunner: QueryRunner): Promise<void> {
+    await queryRunner.query(`DROP INDEX webhook_deliveries_dead`);
+  }
+}
+
+export const WEBHOOK_MIGRATIONS: Array<new () => MigrationInterface> = [CreateWebhooks1790000000000, IndexDeadWebhookDeliveries1790000000200];

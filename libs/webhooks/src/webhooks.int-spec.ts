@@ -1,3 +1,4 @@
+import { prometheusText } from '@smi/telemetry';
 import { closedPort, createTestDatabase, TestDatabase, uniqueName, waitFor, WebhookReceiver } from '@smi/testing';
 import { randomUUID } from 'node:crypto';
 import { secretFingerprint, verifyWebhookSignature } from './signing';
@@ -99,7 +100,15 @@ describe('webhooks (real PostgreSQL, real HTTP receiver)', () => {
     await unsubscribe(secas, id);
   });
 
+  /** `webhook_deliveries{status}` as the service's /metrics serves it. */
+  async function deliveriesGauge(status: 'pending' | 'dead'): Promise<number> {
+    const line = (await prometheusText()).split('\n').find((l) => l.startsWith(`webhook_deliveries{status="${status}"} `));
+    if (!line) throw new Error(`no webhook_deliveries{status="${status}"} in the metrics`);
+    return Number(line.split(' ')[1]);
+  }
+
   it('dead-letters after the last attempt fails, and sends it again when retried', async () => {
+    const deadBefore = await deliveriesGauge('dead');
     let healthy = false;
     receiver.respond('/down', () => (healthy ? 200 : 503));
     const { id } = await subscribe(secas, '/down');
@@ -108,6 +117,8 @@ describe('webhooks (real PostgreSQL, real HTTP receiver)', () => {
     expect(dead.attempts).toBe(3);
     expect(receiver.received('/down')).toHaveLength(3);
     expect(dead).toMatchObject({ lastError: 'answered 503', nextAttemptAt: null, deadLetteredAt: expect.any(String) });
+    // Operators see it in the service's /metrics (the WebhookDeliveriesDead alert); it leaves the count once retried.
+    expect(await deliveriesGauge('dead')).toBe(deadBefore + 1);
 
     // Another party may not retry it; a delivered one is not sent again.
     expect((await service.call('POST', `/webhooks/${id}/deliveries/${dead.deliveryId}/retry`, maker1)).status).toBe(404);
@@ -118,6 +129,7 @@ describe('webhooks (real PostgreSQL, real HTTP receiver)', () => {
     const [delivered] = await logWhere(id, (log) => log[0]?.status === 'delivered', 'delivered after the retry');
     expect(delivered.history.map((h) => h.statusCode)).toEqual([503, 503, 503, 200]);
     expect((await service.call('POST', `/webhooks/${id}/deliveries/${dead.deliveryId}/retry`, secas)).status).toBe(409);
+    expect(await deliveriesGauge('dead')).toBe(deadBefore);
     await unsubscribe(secas, id);
   });
 

@@ -6,6 +6,7 @@ import type { WebhookCatalogue } from './catalogue';
 import { DeliveryLog } from './delivery-log';
 import { WEBHOOK_CATALOGUE } from './tokens';
 import { WebhookDispatcher } from './webhook-dispatcher';
+import { WebhookMetrics } from './webhook-metrics';
 import { webhookReaction } from './webhook-reaction';
 import type { WebhookSettings } from './webhook-settings';
 import { WebhookSubscriptions } from './webhook-subscriptions';
@@ -43,7 +44,7 @@ export class WebhooksModule {
     return {
       module: WebhooksModule,
       controllers: [webhooksController(partyTypes)],
-      providers: [{ provide: WEBHOOK_CATALOGUE, useValue: catalogue }, WebhookSubscriptions, DeliveryLog, WebhookDispatcher, WebhookReactionRegistration],
+      providers: [{ provide: WEBHOOK_CATALOGUE, useValue: catalogue }, WebhookSubscriptions, DeliveryLog, WebhookDispatcher, WebhookReactionRegistration, WebhookMetrics],
       exports: [WebhookDispatcher, WebhookSubscriptions],
     };
   }
