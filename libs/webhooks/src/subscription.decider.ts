@@ -117,11 +117,7 @@ function subscribe(command: SubscribeWebhook, state: WebhookSubscriptionState): 
     const reason = `a ${command.partyType} may not receive ${refused.join(', ')}`;
     throw new DomainError('FORBIDDEN_WEBHOOK_EVENTS', `events: ${reason}`, { field: 'events', reason, refused });
   }
-  if (command.activeForParty >= command.maxPerParty) {
-    throw new DomainError('WEBHOOK_LIMIT_REACHED', `party ${command.partyId} has ${command.activeForParty} subscriptions, the most it may have; delete one first`, {
-      limit: command.maxPerParty,
-    });
-  }
+  refuseOverLimit(command.partyId, command.activeForParty, command.maxPerParty);
   const { subscriptionId, partyId, partyType, url, secretFingerprint, at } = command;
   return [{ type: 'WebhookSubscribed', subscriptionId, partyId, partyType, url, events, secretFingerprint, subscribedAt: at }];
 }
@@ -133,4 +129,11 @@ function unsubscribe(command: UnsubscribeWebhook, state: WebhookSubscriptionStat
   }
   if (state.status === 'removed') return [];
   return [{ type: 'WebhookUnsubscribed', subscriptionId: state.subscriptionId, partyId: state.partyId, byPartyId: command.partyId, unsubscribedAt: command.at }];
+}
+
+/** A party with `active` subscriptions may add one only below `max`: checked by the decider, and again under a lock. */
+export function refuseOverLimit(partyId: string, active: number, max: number): void {
+  if (active >= max) {
+    throw new DomainError('WEBHOOK_LIMIT_REACHED', `party ${partyId} has ${active} subscriptions, the most it may have; delete one first`, { limit: max });
+  }
 }

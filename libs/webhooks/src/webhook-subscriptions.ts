@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
 import type { WebhookCatalogue } from './catalogue';
 import { newWebhookSecret, secretFingerprint } from './signing';
-import { webhookStreamId, WebhookSubscribed, webhookSubscriptionDecider, WebhookUnsubscribed } from './subscription.decider';
+import { refuseOverLimit, webhookStreamId, WebhookSubscribed, webhookSubscriptionDecider, WebhookUnsubscribed } from './subscription.decider';
 import { WEBHOOK_CATALOGUE } from './tokens';
 import type { WebhookSettings } from './webhook-settings';
 
@@ -42,7 +42,7 @@ export class WebhookSubscriptions {
   /** The party types that may subscribe to at least one of this service's webhooks. */
   async subscribe(actor: Actor, input: { url: string; events: string[] }, correlationId: string): Promise<SubscriptionView & { secret: string }> {
     const subscriptionId = randomUUID();
-    // Read outside the command: two subscriptions made at the same instant may pass the limit by one (ADR 0009).
+    // Read outside the command for the decider; counted again under a per-party lock in the command's transaction.
     const [{ count }]: Array<{ count: number }> = await this.dataSource.query(`SELECT count(*)::int AS count FROM webhook_subscriptions WHERE party_id = $1 AND active`, [
       actor.partyId,
     ]);
@@ -67,7 +67,16 @@ export class WebhookSubscriptions {
         maxPerParty: this.settings.WEBHOOK_MAX_SUBSCRIPTIONS_PER_PARTY,
       },
       metadata: { correlationId, actor },
-      project: (manager, recorded) => projectSubscriptions(manager, recorded, secret),
+      project: async (manager, recorded) => {
+        // Two subscriptions of one party made at the same instant both pass the decider's count; the second waits
+        // here for the first to commit and then counts it, so the limit holds however many arrive together.
+        await manager.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`webhook-subscriptions:${actor.partyId}`]);
+        const [{ active }]: Array<{ active: number }> = await manager.query(`SELECT count(*)::int AS active FROM webhook_subscriptions WHERE party_id = $1 AND active`, [
+          actor.partyId,
+        ]);
+        refuseOverLimit(actor.partyId, active, this.settings.WEBHOOK_MAX_SUBSCRIPTIONS_PER_PARTY);
+        await projectSubscriptions(manager, recorded, secret);
+      },
     });
     if (newState.status !== 'active') throw new Error('a new subscription is active');
     return { id: subscriptionId, url: newState.url, events: newState.events, active: true, subscribedAt: newState.subscribedAt, unsubscribedAt: null, secret };

@@ -219,6 +219,20 @@ describe('webhooks (real PostgreSQL, real HTTP receiver)', () => {
     for (const id of ids) await unsubscribe(secas2, id);
   });
 
+  it('holds the limit when a party subscribes many times at once', async () => {
+    const secas3 = await service.token({ party: 'SECAS-3', partyType: 'secas' });
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => service.call('POST', '/webhooks', secas3, { url: receiver.url(`/burst-${i}`), events: ['thing.happened'] })),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([201, 201, 201, 422, 422, 422, 422, 422]);
+    for (const refused of answers.filter((a) => a.status === 422)) expect(refused.body).toMatchObject({ code: 'WEBHOOK_LIMIT_REACHED' });
+    // Nothing half-stored for the refused ones: three subscriptions, three streams.
+    expect(await service.dataSource.query(`SELECT count(*)::int AS n FROM webhook_subscriptions WHERE party_id = 'SECAS-3' AND active`)).toEqual([{ n: 3 }]);
+    const ids = answers.filter((a) => a.status === 201).map((a) => (a.body as { id: string }).id);
+    expect(await service.dataSource.query(`SELECT count(DISTINCT stream_id)::int AS n FROM events WHERE stream_id = ANY($1)`, [ids.map((id) => `webhook-${id}`)])).toEqual([{ n: 3 }]);
+    for (const id of ids) await unsubscribe(secas3, id);
+  });
+
   it('never delivers one event twice to a subscription, across a restart and a rebuild of the reaction', async () => {
     const { id } = await subscribe(secas, '/once');
     const first = await service.thingHappened(8);
