@@ -68,7 +68,11 @@ export interface ReadAllOptions {
 
 export interface ReadAllResult {
   events: RecordedEvent[];
-  /** Where the next read continues. Equals `after` when nothing new was safe to read. */
+  /**
+   * Where the next read continues. Equals `after` when nothing new was safe to read. A read by `eventTypes` that
+   * found fewer than `limit` events continues from the last event safe to read of ANY type: the events it passed
+   * were of other types, and a reader of rare types must not scan them again on every read.
+   */
   checkpoint: GlobalCheckpoint;
 }
 
@@ -138,6 +142,25 @@ const COLUMNS = `position::text AS position, transaction_id::text AS transaction
   event_id::text AS event_id, event_type, schema_version, data, metadata, recorded_at`;
 /** The same, with the data as text: the driver hands it over as a string instead of parsing it. */
 const COLUMNS_DATA_AS_TEXT = COLUMNS.replace(' data,', ' data::text AS data,');
+
+/**
+ * The oldest transaction of this database still in flight (or the snapshot's xmax): every event of a transaction
+ * below it is committed, and no event can still appear before one of them (see `readAll`).
+ */
+const SAFE_TO_READ_BELOW = `
+           SELECT coalesce(min(running), pg_snapshot_xmax(pg_current_snapshot()))
+           FROM pg_snapshot_xip(pg_current_snapshot()) AS running
+           WHERE running::text::bigint % 4294967296 NOT IN (
+             SELECT backend_xid::text::bigint FROM pg_stat_activity
+             WHERE backend_xid IS NOT NULL AND datname <> current_database())`;
+
+/** Negative, zero or positive as `a` comes before, at or after `b` in commit order (transaction id, then position). */
+function commitOrder(a: GlobalCheckpoint, b: GlobalCheckpoint): number {
+  const byTransaction = BigInt(a.transactionId) - BigInt(b.transactionId);
+  if (byTransaction !== 0n) return byTransaction < 0n ? -1 : 1;
+  const byPosition = BigInt(a.position) - BigInt(b.position);
+  return byPosition === 0n ? 0 : byPosition < 0n ? -1 : 1;
+}
 
 /**
  * Append-only event store in the service's own PostgreSQL database. Every write goes through an
@@ -476,26 +499,40 @@ export class PostgresEventStore {
    */
   async readAll(options: ReadAllOptions = {}): Promise<ReadAllResult> {
     const after = options.after ?? START;
+    const limit = options.limit ?? 1000;
+    // Read BEFORE the page, so every event up to it is visible to the page's read too (see ReadAllResult.checkpoint).
+    const horizon = options.eventTypes ? await this.lastSafeToRead() : undefined;
     // A named statement: planning this query cost more than running it (about 1.4 against 2 ms per relay round in
     // the event-store bench), and every relay and projection round runs it. Two names: the data as jsonb or as text.
     const { rows } = await this.pool.query<EventRow>({
       name: options.dataAsText ? 'smi_event_store_read_all_text' : 'smi_event_store_read_all',
       text: `SELECT ${options.dataAsText ? COLUMNS_DATA_AS_TEXT : COLUMNS} FROM events
        WHERE (transaction_id, position) > ($1::xid8, $2::bigint)
-         AND transaction_id < (
-           SELECT coalesce(min(running), pg_snapshot_xmax(pg_current_snapshot()))
-           FROM pg_snapshot_xip(pg_current_snapshot()) AS running
-           WHERE running::text::bigint % 4294967296 NOT IN (
-             SELECT backend_xid::text::bigint FROM pg_stat_activity
-             WHERE backend_xid IS NOT NULL AND datname <> current_database()))
+         AND transaction_id < (${SAFE_TO_READ_BELOW})
          AND ($4::text[] IS NULL OR event_type = ANY($4::text[]))
        ORDER BY events.transaction_id, events.position
        LIMIT $3`,
-      values: [after.transactionId, after.position, options.limit ?? 1000, options.eventTypes ?? null],
+      values: [after.transactionId, after.position, limit, options.eventTypes ?? null],
     });
     const events = rows.map((row) => (options.dataAsText ? this.toRecordedWithText(row) : this.toRecorded(row)));
     const last = events[events.length - 1];
-    return { events, checkpoint: last ? { transactionId: last.transactionId, position: last.position } : after };
+    const reached = last ? { transactionId: last.transactionId, position: last.position } : after;
+    // A short page of some types has every event of them up to the horizon: continue from there, past the others.
+    if (horizon && events.length < limit && commitOrder(horizon, reached) > 0) return { events, checkpoint: horizon };
+    return { events, checkpoint: reached };
+  }
+
+  /** The last event in commit order that every reader can see now (undefined on an empty store). */
+  private async lastSafeToRead(): Promise<GlobalCheckpoint | undefined> {
+    // Aliases unlike the columns: ORDER BY would otherwise sort the text casts ('9' after '31').
+    const { rows } = await this.pool.query<{ last_transaction_id: string; last_position: string }>({
+      name: 'smi_event_store_last_safe_to_read',
+      text: `SELECT transaction_id::text AS last_transaction_id, position::text AS last_position FROM events
+       WHERE transaction_id < (${SAFE_TO_READ_BELOW})
+       ORDER BY events.transaction_id DESC, events.position DESC
+       LIMIT 1`,
+    });
+    return rows[0] ? { transactionId: rows[0].last_transaction_id, position: rows[0].last_position } : undefined;
   }
 
   /** Every event that belongs to one request or Service Request, across streams, in commit order. */

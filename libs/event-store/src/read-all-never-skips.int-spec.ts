@@ -67,34 +67,85 @@ describe('readAll never skips an event', () => {
     }
   });
 
+  it('a read by types continues past the other types, up to the last event safe to read and never past one in flight', async () => {
+    const slow = new Client({ connectionString: db.url });
+    await slow.connect();
+    try {
+      const before = (await drain(store, START)).checkpoint;
+      await store.append('rare-1', [{ type: 'Rare', data: {} }], ANY, meta);
+      const common = await store.append('common-1', Array.from({ length: 30 }, (_, n) => ({ type: 'Common', data: { n } })), ANY, meta);
+      const lastCommon = common.events[29];
+
+      const first = await store.readAll({ after: before, limit: 10, eventTypes: ['Rare'] });
+      expect(first.events.map((e) => e.streamId)).toEqual(['rare-1']);
+      // The 30 Common events were scanned once: the next read by type starts after them.
+      expect(first.checkpoint).toEqual({ transactionId: lastCommon.transactionId, position: lastCommon.position });
+      expect(await store.readAll({ after: first.checkpoint, limit: 10, eventTypes: ['Rare'] })).toEqual({ events: [], checkpoint: first.checkpoint });
+
+      // A full page stops at its last event: there may be more of the type after it.
+      await store.append('rare-2', [1, 2, 3].map((n) => ({ type: 'Rare', data: { n } })), ANY, meta);
+      await store.append('common-2', [{ type: 'Common', data: {} }], ANY, meta);
+      const full = await store.readAll({ after: first.checkpoint, limit: 2, eventTypes: ['Rare'] });
+      expect(full.events.map((e) => e.streamVersion)).toEqual([1, 2]);
+      expect(full.checkpoint).toEqual({ transactionId: full.events[1].transactionId, position: full.events[1].position });
+      const rest = await store.readAll({ after: full.checkpoint, limit: 2, eventTypes: ['Rare'] });
+      expect(rest.events.map((e) => e.streamVersion)).toEqual([3]);
+      const tail = (await drain(store, full.checkpoint)).checkpoint;
+      expect(rest.checkpoint).toEqual(tail);
+
+      // A Rare event in a transaction still open holds the checkpoint before it, whatever commits after it.
+      await slow.query('BEGIN');
+      await slow.query(
+        `INSERT INTO events (stream_id, stream_version, event_id, event_type, data, metadata)
+         VALUES ('rare-slow', 1, gen_random_uuid(), 'Rare', '{}', '{"correlationId":"x","sourceService":"test"}')`,
+      );
+      await store.append('common-3', [{ type: 'Common', data: {} }], ANY, meta);
+      const whileInFlight = await store.readAll({ after: rest.checkpoint, limit: 10, eventTypes: ['Rare'] });
+      expect(whileInFlight).toEqual({ events: [], checkpoint: rest.checkpoint });
+      await slow.query('COMMIT');
+      const afterCommit = await store.readAll({ after: whileInFlight.checkpoint, limit: 10, eventTypes: ['Rare'] });
+      expect(afterCommit.events.map((e) => e.streamId)).toEqual(['rare-slow']);
+    } finally {
+      await slow.end();
+    }
+  });
+
   it('every concurrent reader sees every committed event exactly once, in per-stream order', async () => {
     const start = (await drain(store, START)).checkpoint;
     const writers = 24;
     const transactionsPerWriter = 20;
     const committed = new Set<string>();
+    const committedF = new Set<string>();
     const rolledBack = new Set<string>();
     let writing = true;
 
     const readers = Array.from({ length: 4 }, (_, r) => pollUntilStopped(store, start, () => writing, 3 + r * 7));
+    // Readers of one type continue past the other type's events (ReadAllResult.checkpoint), and must still see each of theirs.
+    const typedReaders = Array.from({ length: 2 }, (_, r) => pollUntilStopped(store, start, () => writing, 2 + r * 5, ['F']));
 
     await Promise.all(
       Array.from({ length: writers }, async (_, w) => {
         for (let t = 0; t < transactionsPerWriter; t++) {
           const rollback = Math.random() < 0.1;
           const ids: string[] = [];
+          const fs: string[] = [];
           await dataSource
             .transaction(async (manager) => {
               const streams = [`s-${w}`, `shared-${(w + t) % 5}`].slice(0, 1 + (t % 2));
               for (const streamId of streams) {
-                const result = await store.append(streamId, [{ type: 'E', data: { w, t } }, { type: 'E', data: { w, t, n: 2 } }], ANY, meta, manager);
+                const result = await store.append(streamId, [{ type: 'E', data: { w, t } }, { type: 'F', data: { w, t, n: 2 } }], ANY, meta, manager);
                 ids.push(...result.events.map((e) => e.eventId));
+                fs.push(result.events[1].eventId);
               }
               // Hold the transaction open for a random time so commits interleave out of position order.
               await sleep(Math.random() * 25);
               if (rollback) throw new Error('rollback on purpose');
             })
             .then(
-              () => ids.forEach((id) => committed.add(id)),
+              () => {
+                ids.forEach((id) => committed.add(id));
+                fs.forEach((id) => committedF.add(id));
+              },
               (error: Error) => {
                 if (error.message === 'rollback on purpose') ids.forEach((id) => rolledBack.add(id));
                 else if (!/expected at|unknown newer version/.test(error.message)) throw error;
@@ -105,6 +156,11 @@ describe('readAll never skips an event', () => {
     );
     writing = false;
     const seenByReaders = await Promise.all(readers);
+    for (const seen of await Promise.all(typedReaders)) {
+      const ids = seen.map((e) => e.eventId);
+      expect(new Set(ids).size).toBe(ids.length);
+      expect(new Set(ids)).toEqual(committedF);
+    }
 
     expect(committed.size).toBeGreaterThan(writers * transactionsPerWriter);
     for (const seen of seenByReaders) {
@@ -132,12 +188,12 @@ async function drain(store: PostgresEventStore, from: GlobalCheckpoint): Promise
   }
 }
 
-async function pollUntilStopped(store: PostgresEventStore, from: GlobalCheckpoint, running: () => boolean, limit: number): Promise<RecordedEvent[]> {
+async function pollUntilStopped(store: PostgresEventStore, from: GlobalCheckpoint, running: () => boolean, limit: number, eventTypes?: string[]): Promise<RecordedEvent[]> {
   const seen: RecordedEvent[] = [];
   let checkpoint = from;
   for (;;) {
     const stillWriting = running();
-    const page = await store.readAll({ after: checkpoint, limit });
+    const page = await store.readAll({ after: checkpoint, limit, eventTypes });
     seen.push(...page.events);
     checkpoint = page.checkpoint;
     if (page.events.length === 0) {

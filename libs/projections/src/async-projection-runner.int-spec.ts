@@ -123,6 +123,40 @@ describe('AsyncProjectionRunner against the real PostgreSQL', () => {
     expect(recovered.lag).toBe(0);
   });
 
+  it('(e) a read model of a rare type keeps its checkpoint past the other types, so it does not scan them again', async () => {
+    const eventType = 'E.DeviceRegistered';
+    const projection = deviceStatusCounts({ name: 'device_counts_e', eventType });
+    await registerDevices(store, 'e1', 8, eventType);
+    const r = runner({ projections: [projection], batchSize: 500 });
+    await r.start();
+    await waitFor(async () => (await viewTotal(dataSource, 'device_counts_e')) === 8, 20_000, 'initial catch-up');
+
+    // Many events of another type, none of the read model's: its checkpoint follows the store's end, applying nothing.
+    await registerDevices(store, 'e-other', 600, 'E.SomethingElse');
+    const end = await storeEnd();
+    await waitFor(async () => {
+      const stored = await storedCheckpoint(dataSource, 'device_counts_e', 'device_counts_e_v1');
+      return stored?.transactionId === end.transactionId && stored.position === end.position;
+    }, 20_000, 'the checkpoint past the other events');
+    expect((await storedCheckpoint(dataSource, 'device_counts_e', 'device_counts_e_v1'))?.processed).toBe(8);
+    expect(projection.appliedEvents).toBe(8);
+    expect((await r.readModelStatus())[0]).toMatchObject({ lag: 0, checkpoint: end });
+
+    // And one of its type after them is still applied.
+    await registerDevices(store, 'e2', 1, eventType);
+    await waitFor(async () => (await viewTotal(dataSource, 'device_counts_e')) === 9, 20_000, 'the next event of its type');
+  });
+
+  /** The last event every reader can see: where an untyped reader ends. */
+  async function storeEnd(): Promise<GlobalCheckpoint> {
+    let checkpoint = START;
+    for (;;) {
+      const page = await store.readAll({ after: checkpoint, limit: 1000 });
+      if (page.events.length === 0) return checkpoint;
+      checkpoint = page.checkpoint;
+    }
+  }
+
   it('(d) two runners of the same projection at once never apply a batch twice', async () => {
     const eventType = 'D.DeviceRegistered';
     const instances = await Promise.all([connect(), connect()]);

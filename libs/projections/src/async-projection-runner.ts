@@ -337,7 +337,12 @@ export class AsyncProjectionRunner {
     from: GlobalCheckpoint,
   ): Promise<{ count: number; checkpoint: GlobalCheckpoint } | undefined> {
     const page = await this.options.store.readAll({ after: from, limit: this.batchSize, eventTypes: projection.eventTypes });
-    if (page.events.length === 0) return undefined;
+    if (page.events.length === 0) {
+      // A read by types passed only events of other types: keep that, so the next read does not scan them again.
+      const passed = page.checkpoint.transactionId !== from.transactionId || page.checkpoint.position !== from.position;
+      if (passed) await advanceCheckpoint(manager, projection.name, table, from, page.checkpoint, 0);
+      return undefined;
+    }
     await projection.apply(manager, page.events, table);
     await advanceCheckpoint(manager, projection.name, table, from, page.checkpoint, page.events.length);
     return { count: page.events.length, checkpoint: page.checkpoint };
