@@ -5,3 +5,4 @@ export { zipArchive, xlsxArchive, xlsxBombs, ZipEntry } from './zip-archive';
 export { startNestTestApp, NestTestApp } from './nest-test-app';
 export { mintTestToken, TestTokenClaims, TokenSettings } from './test-token';
 export { WebhookReceiver, ReceivedWebhook, ReceiverBehaviour, closedPort } from './webhook-receiver';
+export { jsonCall } from './json-call';

@@ -2,6 +2,7 @@ import { INestApplication, Module, type DynamicModule, type Type } from '@nestjs
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ensureDatabase, requestIdFrom, strictValidationPipe } from '@smi/service-runtime';
+import { jsonCall } from './json-call';
 import { createTestDatabase, TestDatabase } from './test-database';
 import { uniqueName } from './test-kafka';
 import { mintTestToken, TestTokenClaims, TokenSettings } from './test-token';
@@ -61,15 +62,7 @@ export async function startNestTestApp<S extends TokenSettings>(options: {
     topicPrefix,
     settings,
     token: (claims) => mintTestToken(settings, claims),
-    call: async (method, path, token, body) => {
-      const response = await fetch(`${url}${path}`, {
-        method,
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
-    },
+    call: (method, path, token, body) => jsonCall(method, `${url}${path}`, token, body),
     stop: async () => {
       await started.close();
       await database.drop();

@@ -3,7 +3,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { CommonSettings, loadConfig } from '@smi/config';
 import { NO_STREAM, PostgresEventStore } from '@smi/event-store';
 import { EVENT_STORE, ensureDatabase, PlatformLifecycle, requestIdFrom, ServicePlatformModule, strictValidationPipe } from '@smi/service-runtime';
-import { mintTestToken, TestTokenClaims, testKafkaBrokers } from '@smi/testing';
+import { jsonCall, mintTestToken, TestTokenClaims, testKafkaBrokers } from '@smi/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { WebhookCatalogue } from '../catalogue';
@@ -95,15 +95,7 @@ export async function startWebhookTestService(databaseUrl: string, topicPrefix: 
     dispatcher: app.get(WebhookDispatcher),
     lifecycle: app.get(PlatformLifecycle),
     token: (claims) => mintTestToken(settings, claims),
-    call: async (method, path, token, body) => {
-      const response = await fetch(`${url}${path}`, {
-        method,
-        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
-    },
+    call: (method, path, token, body) => jsonCall(method, `${url}${path}`, token, body),
     thingHappened: async (n, forParty) => {
       const [recorded] = (
         await store.append(`thing-${randomUUID()}`, [{ type: 'ThingHappened', data: { n, forParty, secret: 'for DCC only' } }], NO_STREAM, { correlationId: randomUUID() })
